@@ -1,0 +1,35 @@
+// What ccshare knows about one session: the contract for `list --json`, the
+// shared catalog record (PROTOCOL.md §4) and scripts. Field rules:
+// SESSIONS-FORMAT.md "Catalog fields".
+
+export interface CatalogEntry {
+  /** The session id: the file name without `.jsonl` (never a line's sessionId). */
+  id: string;
+  /** custom-title > ai-title > last-prompt > summary > first prompt. */
+  title: string;
+  firstPrompt: string;
+  /** The recorded cwd (first conversation line, or the last `relocated`). Never decoded from the folder name. */
+  project: string;
+  branch: string;
+  messages: number;
+  /** ISO-8601. */
+  created: string;
+  /** ISO-8601 (file mtime). */
+  modified: string;
+  /** The session file plus its `<id>/` folder and legacy sibling agent files. */
+  bytes: number;
+  subagents: number;
+  /** Claude Code version that wrote it. */
+  version: string;
+  /** The project folder name under projects/. */
+  folder: string;
+}
+
+/** One file of a session, as it travels: `path` is relative to the project folder (PROTOCOL.md §4). */
+export interface SessionFile {
+  /** "<id>.jsonl", "<id>/subagents/agent-x.jsonl", "agent-x.jsonl", ... always with "/" separators. */
+  path: string;
+  /** Absolute path on this machine. */
+  abs: string;
+  size: number;
+}

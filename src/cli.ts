@@ -1,0 +1,28 @@
+#!/usr/bin/env bun
+// The root command: lazy sub-commands and one place that turns errors into an
+// exit code and one sentence. Nothing else lives here.
+import { defineCommand } from "citty";
+import { runCli } from "./ui/run.ts";
+import { VERSION } from "./version.ts";
+import { describe } from "./commands/_shared.ts";
+
+const main = defineCommand({
+  meta: describe({
+    name: "ccshare",
+    version: VERSION,
+    description: "Share Claude Code sessions, end-to-end encrypted, over the LAN or a relay.",
+    examples: [
+      "ccshare list                                  # your sessions, newest first",
+      "ccshare show 3f2a9c4e                         # read one",
+      "ccshare share                                 # pick sessions, print a code, serve on the LAN",
+      "ccshare receive K7P2QX-orbit-maple-tiger-flute  # on the other machine",
+      "ccshare export --all --out sessions.ccs       # a sealed file for CI artifacts",
+    ],
+  }),
+  subCommands: {
+    list: () => import("./commands/list.ts").then((m) => m.default),
+    show: () => import("./commands/show.ts").then((m) => m.default),
+  },
+});
+
+await runCli(main, process.argv.slice(2));

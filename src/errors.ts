@@ -1,0 +1,89 @@
+// Every failure a user can meet has its own class, and its message is the one
+// sentence the user reads: what happened and what to do (STYLE.md rule 6, after
+// magic-wormhole's errors.py). The CLI prints `message` and exits with
+// `exitCode`; --verbose adds the stack.
+
+export class CcshareError extends Error {
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad arguments: exit code 2. */
+export class UsageError extends CcshareError {
+  override readonly exitCode = 2;
+}
+
+export class SessionNotFoundError extends CcshareError {}
+export class AmbiguousSessionError extends CcshareError {}
+export class NothingSelectedError extends CcshareError {}
+
+/** The other side proved a different passphrase (CPace confirmation failed). */
+export class WrongPassphraseError extends CcshareError {
+  constructor(message = "Wrong passphrase (or someone tampered with the connection): check the code and try again.") {
+    super(message);
+  }
+}
+
+/** A peer broke the protocol: wrong order, wrong role, malformed message. */
+export class ProtocolError extends CcshareError {}
+
+/** A sealed record failed to open: the stream was altered in transit. */
+export class TamperedStreamError extends CcshareError {
+  constructor(message = "The transfer was altered in transit (a record failed authentication); nothing was installed.") {
+    super(message);
+  }
+}
+
+/** The stream ended before its final record. */
+export class TruncatedStreamError extends CcshareError {
+  constructor(message = "The transfer ended before it was complete; nothing was installed. Ask the sharer to try again.") {
+    super(message);
+  }
+}
+
+/** A path from a peer or a bundle would escape the staging dir or is malformed. */
+export class UnsafePathError extends CcshareError {}
+
+/** A declared or actual size, count or depth is over a cap. */
+export class LimitExceededError extends CcshareError {}
+
+/** A file's digest does not match what the sender declared. */
+export class DigestMismatchError extends CcshareError {}
+
+/** The other side went away mid-conversation. */
+export class PeerGoneError extends CcshareError {}
+
+/** No sharer answered for this room (relay: no such room; LAN: not found). */
+export class RoomNotFoundError extends CcshareError {}
+export class RoomTakenError extends CcshareError {}
+
+/** The sharer stopped after too many failed passphrase attempts. */
+export class TooManyAttemptsError extends CcshareError {}
+
+/** Waited too long for something the peer should have sent. */
+export class TimeoutError extends CcshareError {}
+
+export class RelayError extends CcshareError {}
+
+/** A bundle file is not one, is from the future, or has hostile parameters. */
+export class BundleFormatError extends CcshareError {}
+
+/** Writing failed because the disk is full or not writable. */
+export class DiskError extends CcshareError {}
+
+export function isCcshareError(error: unknown): error is CcshareError {
+  return error instanceof CcshareError;
+}
+
+/** Wrap a file-system error from node:fs in the class a user can act on. */
+export function fromFsError(error: unknown, what: string): CcshareError {
+  const code = (error as { code?: string } | null)?.code;
+  if (code === "ENOSPC") return new DiskError(`The disk is full while ${what}; free some space and try again.`, { cause: error });
+  if (code === "EACCES" || code === "EPERM") return new DiskError(`Permission denied while ${what}.`, { cause: error });
+  if (code === "EROFS") return new DiskError(`The file system is read-only while ${what}.`, { cause: error });
+  if (error instanceof CcshareError) return error;
+  return new CcshareError(`Failed while ${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+}

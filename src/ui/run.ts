@@ -1,0 +1,73 @@
+// Runs the CLI: --help with examples, --version, then the command. Maps every
+// error to one sentence and an exit code (DESIGN.md §1: 0 ok, 1 failure, 2 usage).
+import { renderUsage, runCommand, type CommandDef } from "citty";
+import { CcshareError } from "../errors.ts";
+import { VERSION, COMMIT } from "../version.ts";
+import { useColor } from "./log.ts";
+
+type AnyCommand = CommandDef<any>;
+
+async function resolve<T>(value: T | Promise<T> | (() => T | Promise<T>)): Promise<T> {
+  return typeof value === "function" ? await (value as () => T | Promise<T>)() : await value;
+}
+
+/** The sub-command named by the first positional argument, if any. */
+async function pickCommand(root: AnyCommand, rawArgs: string[]): Promise<{ cmd: AnyCommand; parent?: AnyCommand }> {
+  const subs = (await resolve(root.subCommands)) ?? {};
+  const name = rawArgs.find((a) => !a.startsWith("-"));
+  const sub = name ? subs[name] : undefined;
+  return sub ? { cmd: await resolve(sub), parent: root } : { cmd: root };
+}
+
+async function usage(root: AnyCommand, rawArgs: string[]): Promise<string> {
+  const { cmd, parent } = await pickCommand(root, rawArgs);
+  const meta = (await resolve(cmd.meta)) as { examples?: string[] } | undefined;
+  let text = await renderUsage(cmd, parent);
+  if (meta?.examples?.length) text += `\n\nEXAMPLES\n\n${meta.examples.map((e) => `  ${e}`).join("\n")}`;
+  return (useColor() ? text : text.replace(/\x1b\[[0-9;]*m/g, "")) + "\n";
+}
+
+export async function runCli(root: AnyCommand, rawArgs: string[]): Promise<void> {
+  const verbose = rawArgs.includes("--verbose");
+  const json = rawArgs.includes("--json");
+  try {
+    if (rawArgs.includes("--help") || rawArgs.includes("-h")) {
+      process.stdout.write(await usage(root, rawArgs));
+      return;
+    }
+    if (rawArgs.length === 1 && (rawArgs[0] === "--version" || rawArgs[0] === "-v")) {
+      process.stdout.write(`${VERSION}${verbose ? ` (${COMMIT})` : ""}\n`);
+      return;
+    }
+    if (rawArgs.length === 0) {
+      process.stdout.write(await usage(root, rawArgs));
+      return;
+    }
+    await runCommand(root, { rawArgs });
+  } catch (error) {
+    process.exitCode = report(error, { verbose, json, usageText: isCliUsageError(error) ? await usage(root, rawArgs) : undefined });
+  }
+}
+
+function isCliUsageError(error: unknown): boolean {
+  return (error as Error | null)?.name === "CLIError";
+}
+
+function report(error: unknown, o: { verbose: boolean; json: boolean; usageText?: string }): number {
+  const plain = (error as Error)?.message?.replace(/\x1b\[[0-9;]*m/g, "") ?? String(error);
+  let code = 1;
+  let message = plain;
+  if (o.usageText !== undefined) {
+    code = 2;
+    process.stderr.write(o.usageText);
+    message = `${plain} (see --help)`;
+  } else if (error instanceof CcshareError) {
+    code = error.exitCode;
+  } else {
+    message = `Unexpected error: ${plain}. Run again with --verbose and report it.`;
+  }
+  if (o.json) process.stdout.write(JSON.stringify({ event: "error", error: (error as Error)?.name ?? "Error", message }) + "\n");
+  process.stderr.write(`ccshare: ${message}\n`);
+  if (o.verbose && error instanceof Error && error.stack) process.stderr.write(error.stack + "\n");
+  return code;
+}

@@ -1,0 +1,19 @@
+// Runs before every test file (bunfig.toml [test] preload). Points HOME,
+// CLAUDE_CONFIG_DIR and the cache dir at fresh temp dirs so that no test can
+// read or write the real ~/.claude, and disables cbor-x's native addon, which
+// corrupts decoding under Bun (DESIGN.md §3).
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const home = mkdtempSync(join(tmpdir(), "ccshare-test-home-"));
+mkdirSync(join(home, ".claude"), { recursive: true });
+process.env.HOME = home;
+process.env.USERPROFILE = home;
+process.env.CLAUDE_CONFIG_DIR = join(home, ".claude");
+process.env.XDG_CACHE_HOME = join(home, ".cache");
+process.env.CBOR_NATIVE_ACCELERATION_DISABLED = "true";
+process.env.NO_COLOR = "1";
+delete process.env.CCSHARE_PASSPHRASE;
+delete process.env.CCSHARE_RELAY;
+delete process.env.CLAUDE_CODE_PROJECT_DIR_NAME;
