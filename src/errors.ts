@@ -87,3 +87,9 @@ export function fromFsError(error: unknown, what: string): CcshareError {
   if (error instanceof CcshareError) return error;
   return new CcshareError(`Failed while ${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }
+
+/** A session file shrank while it was being sent (rewritten in place). */
+export class SessionChangedError extends CcshareError {}
+
+/** mDNS on the LAN could not run (no socket, no interface); the relay still can. */
+export class LanError extends CcshareError {}
