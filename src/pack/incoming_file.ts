@@ -1,0 +1,121 @@
+// One file arriving from a peer (PROTOCOL.md §4: file, data*, end): decompressed
+// chunk by chunk with the output capped at what the `file` record declared, so a
+// zstd bomb stops at the declared size without ever allocating more; hashed as
+// it is written; its digest checked at `end`.
+import { createHash, type Hash } from "node:crypto";
+import { constants as fsConstants } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
+import { zstdDecompressSync } from "node:zlib";
+import { DigestMismatchError, fromFsError, LimitExceededError, ProtocolError } from "../errors.ts";
+
+/** O_EXCL makes a pre-existing name (or a symlink planted there) fail instead of being followed. */
+const CREATE_FLAGS = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | (fsConstants.O_NOFOLLOW ?? 0);
+
+/** node:zlib refuses output steps under 64 bytes. */
+const MIN_STEP = 64;
+
+function shown(path: string): string {
+  return JSON.stringify(path);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export class IncomingFile {
+  private received = 0;
+  private readonly hash: Hash = createHash("sha256");
+  private writing: Promise<void> = Promise.resolve();
+
+  private constructor(
+    /** The peer's relative path (already checked by safe_path.ts). */
+    readonly path: string,
+    readonly size: number,
+    private readonly declaredSha256: Uint8Array | undefined,
+    private readonly handle: FileHandle,
+  ) {}
+
+  /** Creates `abs` (which must not exist) with mode 0600. */
+  static async create(abs: string, path: string, size: number, sha256?: Uint8Array): Promise<IncomingFile> {
+    let handle: FileHandle;
+    try {
+      handle = await open(abs, CREATE_FLAGS, 0o600);
+    } catch (error) {
+      if ((error as { code?: string }).code === "EEXIST") {
+        // Only a name that differs in case from an earlier one gets here (the
+        // Unpacker refuses exact duplicates), on a case-insensitive disk.
+        throw new ProtocolError(`The sharer sent ${shown(path)} twice; nothing was installed.`, { cause: error });
+      }
+      throw fromFsError(error, `writing ${path}`);
+    }
+    return new IncomingFile(path, size, sha256, handle);
+  }
+
+  /** Decompresses one `data` record and appends it. */
+  async write(z: Uint8Array, maxChunkBytes: number): Promise<void> {
+    const left = this.size - this.received;
+    if (left === 0) throw this.tooLong();
+    const cap = Math.min(left, maxChunkBytes);
+    let chunk: Uint8Array;
+    try {
+      // One output buffer just over the cap: the whole chunk lands in it, and one
+      // byte more than allowed is enough to know the sender lied. Measured with 1 MiB
+      // chunks of JSONL in Bun: ~550 MB/s, against ~400 with the default 16 KiB steps
+      // (which are concatenated) and ~200 with 64 KiB steps, fresh pages being costly.
+      chunk = zstdDecompressSync(z, { maxOutputLength: cap, chunkSize: Math.max(MIN_STEP, cap + 1) });
+    } catch (error) {
+      if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
+        throw cap === left ? this.tooLong(error) : new LimitExceededError(`The sharer sent a chunk of ${this.path} over ${maxChunkBytes} bytes; nothing was installed.`, { cause: error });
+      }
+      throw new ProtocolError(`The sharer sent corrupt compressed data for ${shown(this.path)}; nothing was installed.`, { cause: error });
+    }
+    // Belt and braces: a decompressor that ignored the cap must not get past it.
+    if (chunk.length > cap) throw this.tooLong();
+    if (chunk.length === 0) throw new ProtocolError(`The sharer sent an empty chunk of ${shown(this.path)}; nothing was installed.`);
+    this.hash.update(chunk);
+    this.received += chunk.length;
+    // The disk write runs while the next record is opened and decompressed; at
+    // most one is in flight, so memory stays at two chunks.
+    await this.writing;
+    this.writing = this.append(chunk);
+    this.writing.catch(() => {}); // surfaced by the next write, end() or close()
+  }
+
+  private async append(chunk: Uint8Array): Promise<void> {
+    try {
+      let done = 0;
+      while (done < chunk.length) done += (await this.handle.write(chunk, done, chunk.length - done)).bytesWritten;
+    } catch (error) {
+      throw fromFsError(error, `writing ${this.path}`);
+    }
+  }
+
+  /** Checks length and digest at `end`, then closes the file. Returns the digest. */
+  async end(sha256: Uint8Array): Promise<Uint8Array> {
+    if (this.received < this.size) {
+      throw new ProtocolError(`The sharer ended ${shown(this.path)} after ${this.received} of its declared ${this.size} bytes; nothing was installed.`);
+    }
+    await this.writing;
+    const actual = new Uint8Array(this.hash.digest());
+    if (!sameBytes(actual, sha256) || (this.declaredSha256 && !sameBytes(actual, this.declaredSha256))) {
+      throw new DigestMismatchError(`${shown(this.path)} arrived with a different SHA-256 than the sharer declared (corrupted or altered); nothing was installed.`);
+    }
+    await this.close();
+    return actual;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.writing.catch(() => {});
+      await this.handle.close();
+    } catch {
+      // Closing twice, or after the staging dir went away: nothing left to release.
+    }
+  }
+
+  private tooLong(cause?: unknown): LimitExceededError {
+    return new LimitExceededError(`The sharer sent more than the declared ${this.size} bytes of ${shown(this.path)}; nothing was installed.`, { cause });
+  }
+}

@@ -1,0 +1,167 @@
+// The record stream's vocabulary (PROTOCOL.md §4) and its CBOR form. The only
+// importer of cbor-x (STYLE.md rule 2). Encoding is plain CBOR any
+// implementation reads: maps with text keys, byte strings, definite lengths, no
+// tags and none of cbor-x's record or structured-clone extensions.
+//
+// "cbor-x/encode" and "cbor-x/decode" resolve to files that never load the
+// cbor-extract native addon (the package root does unless
+// CBOR_NATIVE_ACCELERATION_DISABLED is set), which corrupts decoding under Bun and
+// crashes Deno (DESIGN.md §3).
+import { Encoder } from "cbor-x/encode";
+import { Decoder } from "cbor-x/decode";
+import { ProtocolError } from "../errors.ts";
+import { scanMessage } from "./cbor_scan.ts";
+import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
+import { checkRecord } from "./record_fields.ts";
+
+/** One decoded message: a CBOR map with text keys. */
+export type Message = { [key: string]: unknown };
+
+/** One session as the catalog shows it: CatalogEntry minus `folder`, plus the number of files it travels as. */
+export interface CatalogSession {
+  id: string;
+  title: string;
+  firstPrompt: string;
+  project: string;
+  branch: string;
+  messages: number;
+  created: string;
+  modified: string;
+  bytes: number;
+  files: number;
+  subagents: number;
+  version: string;
+}
+
+/**
+ * S -> R. A large catalog travels as several records (one record must fit in
+ * maxRecordBytes); `total` is the number of sessions over all of them.
+ */
+export interface CatalogRecord { k: "catalog"; sessions: CatalogSession[]; total: number }
+/** R -> S. The sessions the receiver asks for; empty means none. */
+export interface WantRecord { k: "want"; ids: string[] }
+/** S -> R. Starts a file; `path` is relative to the project folder. */
+export interface FileRecord { k: "file"; session: string; path: string; size: number; sha256?: Uint8Array }
+/** S -> R. At most maxChunkBytes of the file, zstd-compressed. */
+export interface DataRecord { k: "data"; z: Uint8Array }
+/** S -> R. Ends the current file with the SHA-256 of its uncompressed bytes. */
+export interface EndRecord { k: "end"; sha256: Uint8Array }
+/** S -> R. The last record, sealed with final = 1. */
+export interface DoneRecord { k: "done" }
+/** R -> S. Flow control (PROTOCOL.md §5): `n` more records may be in flight. */
+export interface CreditRecord { k: "credit"; n: number }
+export interface InstalledSession { id: string; newId?: string; folder: string }
+export interface SkippedSession { id: string; reason: string }
+/** R -> S. What the receiver did with the sessions. */
+export interface ResultRecord { k: "result"; installed: InstalledSession[]; skipped: SkippedSession[] }
+
+export type Record =
+  | CatalogRecord
+  | WantRecord
+  | FileRecord
+  | DataRecord
+  | EndRecord
+  | DoneRecord
+  | CreditRecord
+  | ResultRecord;
+
+export type RecordKind = Record["k"];
+
+const encoder = new Encoder({
+  useRecords: false,
+  mapsAsObjects: true,
+  variableMapSize: true,
+  tagUint8Array: false,
+  pack: false,
+  structuredClone: false,
+  useFloat32: 0,
+} as ConstructorParameters<typeof Encoder>[0]);
+
+const decoder = new Decoder({
+  useRecords: false,
+  mapsAsObjects: true,
+  structuredClone: false,
+  // A 64-bit integer from another encoder is a number (checked for safety by
+  // record_fields.ts), not a BigInt that every field check would refuse.
+  int64AsNumber: true,
+} as ConstructorParameters<typeof Decoder>[0]);
+
+/**
+ * One message as CBOR bytes. Keys whose value is `undefined` are left out.
+ * Values must be plain (text, numbers, booleans, null, Uint8Array, arrays, plain
+ * objects): a Date, Map or BigInt would need a tag, which peers refuse, so it
+ * throws a TypeError here instead of failing on the other side.
+ */
+export function encodeMessage(value: Message): Uint8Array {
+  // cbor-x hands out a Buffer view of its own scratch space: copy it into a
+  // plain Uint8Array the caller owns.
+  const out = new Uint8Array(encoder.encode(withoutUndefined(value)) as Uint8Array);
+  try {
+    scanMessage(out, { maxDepth: DEFAULT_LIMITS.maxDepth, maxItems: DEFAULT_LIMITS.maxItems });
+  } catch (error) {
+    throw new TypeError(`encodeMessage: the value is not plain CBOR a peer accepts (${(error as Error).message})`);
+  }
+  return out;
+}
+
+/**
+ * A peer's message: one CBOR map with a text `t` (handshake) or `k` (record).
+ * Byte strings come back as plain Uint8Arrays viewing `bytes`.
+ * Throws ProtocolError on anything else.
+ */
+export function decodeMessage(bytes: Uint8Array, limits: Partial<Pick<Limits, "maxRecordBytes" | "maxDepth" | "maxItems">> = {}): Message {
+  const maxRecordBytes = limits.maxRecordBytes ?? DEFAULT_LIMITS.maxRecordBytes;
+  if (!(bytes instanceof Uint8Array)) throw new ProtocolError("The peer sent a message that is not binary; the transfer was stopped.");
+  if (bytes.length > maxRecordBytes) {
+    throw new ProtocolError(`The peer sent a message of ${bytes.length} bytes, over the ${maxRecordBytes}-byte limit; the transfer was stopped.`);
+  }
+  scanMessage(bytes, { maxDepth: limits.maxDepth ?? DEFAULT_LIMITS.maxDepth, maxItems: limits.maxItems ?? DEFAULT_LIMITS.maxItems });
+  let value: unknown;
+  try {
+    value = decoder.decode(bytes);
+  } catch (error) {
+    throw new ProtocolError("The peer sent a malformed message; the transfer was stopped.", { cause: error });
+  }
+  const message = normalise(value) as Message;
+  if (typeof message.t !== "string" && typeof message.k !== "string") {
+    throw new ProtocolError("The peer sent a message without a type; the transfer was stopped.");
+  }
+  return message;
+}
+
+export function encodeRecord(record: Record): Uint8Array {
+  return encodeMessage(record as unknown as Message);
+}
+
+/** A record plaintext, every field checked; unknown kinds and wrong field types are ProtocolErrors. */
+export function decodeRecord(bytes: Uint8Array, limits?: Partial<Limits>): Record {
+  return checkRecord(decodeMessage(bytes, limits), limits?.maxCatalogEntries ?? DEFAULT_LIMITS.maxCatalogEntries);
+}
+
+/** Buffers become plain Uint8Array views (tests compare with toEqual; other code checks constructors). */
+function normalise(value: unknown): unknown {
+  if (value instanceof Uint8Array) {
+    return value.constructor === Uint8Array ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = normalise(value[i]);
+    return value;
+  }
+  if (value !== null && typeof value === "object") {
+    const object = value as Message;
+    for (const key of Object.keys(object)) object[key] = normalise(object[key]);
+  }
+  return value;
+}
+
+/** Optional fields are absent rather than CBOR `undefined`, which some decoders refuse. */
+function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
+  if (value === null || typeof value !== "object") return value;
+  const proto = Object.getPrototypeOf(value);
+  // Anything but a plain object goes to cbor-x as is (and a tag, if any, is refused above).
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Message = {};
+  for (const [key, field] of Object.entries(value)) if (field !== undefined) out[key] = withoutUndefined(field);
+  return out as T;
+}

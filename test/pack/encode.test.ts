@@ -1,0 +1,140 @@
+// Sessions -> records (PROTOCOL.md §4), the sharer's side.
+import { afterAll, describe, expect, test } from "bun:test";
+import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { zstdDecompressSync } from "node:zlib";
+import type { CatalogEntry, SessionFile } from "../../src/catalog/entry.ts";
+import { CcshareError, SessionChangedError } from "../../src/errors.ts";
+import { catalogRecord, catalogRecords, fileRecords, transferRecords } from "../../src/pack/encode.ts";
+import { decodeRecord, encodeRecord, type Record } from "../../src/pack/records.ts";
+import { SESSION, sha256 } from "./_streams.ts";
+
+const MiB = 1024 * 1024;
+const dir = mkdtempSync(join(tmpdir(), "ccshare-encode-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function onDisk(content: Uint8Array, name = `${SESSION}.jsonl`): SessionFile {
+  const abs = join(mkdtempSync(join(dir, "file-")), name);
+  writeFileSync(abs, content);
+  return { path: name, abs, size: content.length };
+}
+
+async function collect(records: AsyncIterable<Record>): Promise<Record[]> {
+  const out: Record[] = [];
+  for await (const r of records) out.push(r);
+  return out;
+}
+
+function inflate(records: Record[]): Uint8Array {
+  return new Uint8Array(Buffer.concat(records.flatMap((r) => (r.k === "data" ? [zstdDecompressSync(r.z)] : []))));
+}
+
+describe("a file becomes file, data..., end", () => {
+  test("a 2.5 MiB file travels as three compressed chunks of at most 1 MiB", async () => {
+    const content = new Uint8Array(2.5 * MiB).map((_, i) => (i * 7) % 251);
+    const records = await collect(fileRecords(onDisk(content), SESSION));
+    expect(records.map((r) => r.k)).toEqual(["file", "data", "data", "data", "end"]);
+    expect(records[0]).toEqual({ k: "file", session: SESSION, path: `${SESSION}.jsonl`, size: content.length });
+    for (const r of records) if (r.k === "data") expect(zstdDecompressSync(r.z).length).toBeLessThanOrEqual(MiB);
+    expect(inflate(records)).toEqual(content);
+    expect(records.at(-1)).toEqual({ k: "end", sha256: sha256(content) });
+  });
+
+  test("every record it yields fits the record size cap", async () => {
+    const random = new Uint8Array(1.5 * MiB);
+    for (let i = 0; i < random.length; i += 65536) crypto.getRandomValues(random.subarray(i, i + 65536));
+    for await (const r of fileRecords(onDisk(random), SESSION)) expect(encodeRecord(r).length).toBeLessThanOrEqual(MiB + 64 * 1024);
+  });
+
+  test("an empty file is a file record and an end, with no data", async () => {
+    const records = await collect(fileRecords(onDisk(new Uint8Array(0)), SESSION));
+    expect(records).toEqual([
+      { k: "file", session: SESSION, path: `${SESSION}.jsonl`, size: 0 },
+      { k: "end", sha256: sha256(new Uint8Array(0)) },
+    ]);
+  });
+
+  test("a live session appended to while it is read is sent as the snapshot taken at open", async () => {
+    const first = new Uint8Array(1.5 * MiB).fill(0x61);
+    const file = onDisk(first);
+    const records: Record[] = [];
+    for await (const r of fileRecords(file, SESSION)) {
+      records.push(r);
+      appendFileSync(file.abs, '{"type":"user","appended":true}\n'); // Claude Code writing as we send
+    }
+    expect((records[0] as { size: number }).size).toBe(first.length);
+    expect(inflate(records)).toEqual(first);
+    expect(records.at(-1)).toEqual({ k: "end", sha256: sha256(first) });
+  });
+
+  test("a file that shrinks while it is read stops the share", async () => {
+    const file = onDisk(new Uint8Array(2 * MiB));
+    const error = await (async () => {
+      try {
+        for await (const r of fileRecords(file, SESSION)) if (r.k === "file") truncateSync(file.abs, 10);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(SessionChangedError);
+  });
+
+  test("a file that vanished before it was opened is a ccshare error", async () => {
+    const missing = { path: `${SESSION}.jsonl`, abs: join(tmpdir(), "ccshare-no-such-dir", "x.jsonl"), size: 1 };
+    await expect(collect(fileRecords(missing, SESSION))).rejects.toBeInstanceOf(CcshareError);
+  });
+
+  test("a whole transfer ends with done", async () => {
+    const a = onDisk(new TextEncoder().encode("{}\n"));
+    const kinds = (await collect(transferRecords([{ id: SESSION, files: [a] }]))).map((r) => r.k);
+    expect(kinds).toEqual(["file", "data", "end", "done"]);
+  });
+});
+
+describe("the catalog", () => {
+  const entry = (i: number): CatalogEntry => ({
+    id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+    title: `Session ${i} ${"t".repeat(150)}`,
+    firstPrompt: "p".repeat(200),
+    project: `/home/alice/src/project-${i}`,
+    branch: "main",
+    messages: i,
+    created: "2026-07-19T10:00:00.000Z",
+    modified: "2026-07-19T11:00:00.000Z",
+    bytes: 1000 + i,
+    subagents: 0,
+    version: "2.1.215",
+    folder: `-home-alice-src-project-${i}`,
+  });
+
+  test("a small catalog is one record without folders, with file counts", () => {
+    const record = catalogRecord([entry(1)], new Map([[entry(1).id, 4]]));
+    expect(record.total).toBe(1);
+    expect(record.sessions[0]).toEqual({ ...entry(1), folder: undefined, files: 4 } as never);
+    expect("folder" in record.sessions[0]!).toBe(false);
+  });
+
+  test("a catalog of 6,000 sessions is split into records that each fit the cap", () => {
+    const entries = Array.from({ length: 6_000 }, (_, i) => entry(i));
+    const records = catalogRecords(entries, new Map());
+    expect(records.length).toBeGreaterThan(1);
+    for (const r of records) {
+      expect(r.total).toBe(6_000);
+      expect(encodeRecord(r).length).toBeLessThanOrEqual(MiB + 64 * 1024);
+      expect(decodeRecord(encodeRecord(r))).toEqual(r);
+    }
+    expect(records.flatMap((r) => r.sessions.map((s) => s.id))).toEqual(entries.map((e) => e.id));
+  });
+
+  test("an empty catalog is still one record", () => {
+    expect(catalogRecords([], new Map())).toEqual([{ k: "catalog", sessions: [], total: 0 }]);
+  });
+
+  test("titles and prompts are cut so one entry always fits", () => {
+    const long = { ...entry(1), title: "x".repeat(100_000), firstPrompt: "y".repeat(100_000) };
+    const [record] = catalogRecords([long], new Map());
+    expect(record!.sessions[0]!.title.length).toBeLessThanOrEqual(1_000);
+    expect(record!.sessions[0]!.firstPrompt.length).toBeLessThanOrEqual(1_000);
+  });
+});
