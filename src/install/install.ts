@@ -1,0 +1,112 @@
+// install(): received sessions -> the receiver's Claude Code store, so that
+// `claude --resume <id>` works from the target directory. Follows
+// SESSIONS-FORMAT.md "Resume, and what an install must do", steps 1-8:
+//
+//   resolveTarget -> projectFolder -> prepareSession (each: id, rewrite, stage,
+//   verify) -> commitSession (each: link/rename into place) -> sessions-index
+//
+// All-or-nothing where it matters: every session is written and verified in a
+// staging dir before any is placed, so a failure while writing (a full disk, a
+// hostile file) installs nothing. Placing is per session and each is complete or
+// rolled back; one that cannot be placed is reported in `skipped`.
+//
+// The staging dir is a dot-folder inside the project folder itself, not beside
+// it in projects/: the project folder may be a symlink to another file system,
+// and rename()/link() only work within one. Claude Code does not look into
+// dot-folders of a project folder (it reads `<uuid>.jsonl` and `<uuid>/`).
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { fromFsError } from "../errors.ts";
+import { commitSession } from "./commit.ts";
+import { prepareSession, type PreparedSession } from "./prepare.ts";
+import { projectFolder, resolveTarget } from "./project_folder.ts";
+import { addToSessionIndex, type SessionIndexEntry } from "./session_index.ts";
+import { checkStagedSession, type StagedSession } from "./staged_session.ts";
+
+export type { StagedSession } from "./staged_session.ts";
+export { resumeCommand } from "./resume_command.ts";
+
+export interface InstallResult {
+  /** realpath of the directory the sessions were installed for (as the file system stores it). */
+  target: string;
+  /** Absolute project folder under <config>/projects/. */
+  folder: string;
+  /** `newId` is set when the id was taken by a different session; `path` is the installed transcript. */
+  installed: { id: string; newId?: string; path: string }[];
+  skipped: { id: string; reason: string }[];
+}
+
+export interface InstallOptions {
+  staged: StagedSession[];
+  /** The directory the user will run `claude --resume` in. */
+  into: string;
+  /** The project root at the source; defaults to each session's recorded cwd. */
+  sourceProject?: string;
+  /** For CLAUDE_CONFIG_DIR, CLAUDE_CODE_PROJECT_DIR_NAME, HOME; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  /** The mtime every installed file gets (Claude Code deletes old transcripts at start-up). */
+  now?: Date;
+}
+
+export async function install(o: InstallOptions): Promise<InstallResult> {
+  const env = o.env ?? process.env;
+  const now = o.now ?? new Date();
+  // Refuse a bad name before anything is created.
+  for (const session of o.staged) checkStagedSession(session);
+  const target = await resolveTarget(o.into);
+  const folder = await projectFolder(target, env);
+  const result: InstallResult = { target, folder, installed: [], skipped: [] };
+  if (o.staged.length === 0) return result;
+
+  let staging: string;
+  try {
+    staging = await mkdtemp(join(folder, ".ccshare-staging-"));
+    await chmod(staging, 0o700);
+  } catch (error) {
+    throw fromFsError(error, `preparing to install into ${folder}`);
+  }
+  try {
+    const prepared: PreparedSession[] = [];
+    const ctx = { folder, staging, target, sourceProject: o.sourceProject, now, claimed: new Map<string, string>() };
+    for (const [n, session] of o.staged.entries()) {
+      try {
+        const outcome = await prepareSession(session, ctx, n);
+        if ("skipped" in outcome) result.skipped.push(outcome.skipped);
+        else prepared.push(outcome.prepared);
+      } catch (error) {
+        throw fromFsError(error, `installing session ${session.id}`);
+      }
+    }
+
+    const index: SessionIndexEntry[] = [];
+    for (const session of prepared) {
+      try {
+        const path = await commitSession(session, folder);
+        result.installed.push({ id: session.id, ...(session.finalId !== session.id ? { newId: session.finalId } : {}), path });
+        index.push(indexEntry(session, path, target, now));
+      } catch (error) {
+        result.skipped.push({ id: session.id, reason: fromFsError(error, `placing session ${session.id}`).message });
+      }
+    }
+    await addToSessionIndex(folder, index);
+    return result;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+function indexEntry(session: PreparedSession, path: string, target: string, now: Date): SessionIndexEntry {
+  const facts = session.facts;
+  return {
+    sessionId: session.finalId,
+    fullPath: path,
+    fileMtime: now.getTime(),
+    firstPrompt: facts.firstPrompt,
+    messageCount: facts.messageCount,
+    created: facts.created || now.toISOString(),
+    modified: now.toISOString(),
+    gitBranch: facts.gitBranch,
+    projectPath: target,
+    isSidechain: facts.isSidechain,
+  };
+}

@@ -1,0 +1,163 @@
+// Preparing one session for install: decide its id, then write every file,
+// rewritten, into the install's staging dir and verify it (SESSIONS-FORMAT.md
+// "Resume, and what an install must do", steps 3-6). Nothing here touches the
+// project folder itself; placing the prepared files is commit.ts's job.
+import { randomUUID } from "node:crypto";
+import { chmod, lstat, mkdir, readdir, rename, rm, utimes } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { UnsafePathError } from "../errors.ts";
+import { cwdRewrite } from "./cwd_rewrite.ts";
+import { copyFile, sameContent, type LineFilter } from "./file_copy.ts";
+import { editLine, parseLine, type LineEdit } from "./line_edit.ts";
+import { SessionFacts } from "./session_index.ts";
+import { checkStagedSession, renamedPath, type StagedFile, type StagedSession } from "./staged_session.ts";
+
+export interface PreparedSession {
+  id: string;
+  /** The id it is installed under (`id` unless that was taken by a different session). */
+  finalId: string;
+  /** This session's own dir inside the install's staging dir. */
+  stage: string;
+  /** Legacy agent file names to place (in `stage` and in the project folder alike). */
+  agents: string[];
+  hasSessionFolder: boolean;
+  facts: SessionFacts;
+}
+
+export type Preparation = { prepared: PreparedSession } | { skipped: { id: string; reason: string } };
+
+export interface PrepareContext {
+  folder: string;
+  staging: string;
+  target: string;
+  sourceProject?: string;
+  now: Date;
+  /** Ids this install already staged, with the staged transcript to compare against. */
+  claimed: Map<string, string>;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An id is taken if its transcript or its `<id>/` folder is in the project folder, or this install staged it. */
+async function isTaken(id: string, ctx: PrepareContext): Promise<boolean> {
+  return ctx.claimed.has(id) || (await exists(join(ctx.folder, `${id}.jsonl`))) || (await exists(join(ctx.folder, id)));
+}
+
+export async function prepareSession(session: StagedSession, ctx: PrepareContext, n: number): Promise<Preparation> {
+  const files = checkStagedSession(session);
+  const id = session.id;
+  const cwd = cwdRewrite(ctx.sourceProject ?? session.project, ctx.target);
+  const stage = join(ctx.staging, String(n));
+  await mkdir(stage, { mode: 0o700 });
+
+  let finalId = id;
+  if (await isTaken(id, ctx)) {
+    // Step 3: compare the rewritten transcript with what is there.
+    const transcript = files.find((f) => f.kind === "transcript")!;
+    const probe = join(stage, `${id}.jsonl`);
+    await writeFile(session, transcript, probe, { cwd }, ctx.now);
+    const existing = ctx.claimed.get(id) ?? join(ctx.folder, `${id}.jsonl`);
+    const same = await sameContent(probe, existing);
+    await rm(probe, { force: true });
+    if (same) return { skipped: { id, reason: ctx.claimed.has(id) ? "listed twice in this install" : "already installed (identical)" } };
+    do finalId = randomUUID();
+    while (await isTaken(finalId, ctx));
+  }
+
+  const edit: LineEdit = { cwd, ...(finalId !== id ? { sessionId: { from: id, to: finalId } } : {}) };
+  const facts = new SessionFacts();
+  const written = new Map<string, number>();
+  for (const file of files) {
+    const relative = renamedPath(file, id, finalId);
+    const to = join(stage, relative);
+    await mkdir(dirname(to), { recursive: true, mode: 0o700 });
+    written.set(relative, await writeFile(session, file, to, edit, ctx.now, file.kind === "transcript" ? facts : undefined));
+  }
+  await verify(stage, written);
+  const agents: string[] = [];
+  for (const file of files.filter((f) => f.kind === "legacy-agent")) {
+    const name = await legacyAgentName(file.path, join(stage, file.path), ctx.folder);
+    if (name === undefined) await rm(join(stage, file.path));
+    else {
+      if (name !== file.path) await rename(join(stage, file.path), join(stage, name));
+      agents.push(name);
+    }
+  }
+  const hasSessionFolder = files.some((f) => f.kind === "session-folder");
+  if (hasSessionFolder) await freshenFolders(join(stage, finalId), ctx.now);
+  ctx.claimed.set(finalId, join(stage, `${finalId}.jsonl`));
+  return { prepared: { id, finalId, stage, agents, hasSessionFolder, facts } };
+}
+
+/**
+ * Copies one staged file to `to`; JSONL files get the line edits. Checks every
+ * directory on the way for a symlink first: the final component is opened with
+ * O_NOFOLLOW, but `<id>/` itself could be a link out of the staging dir.
+ */
+async function writeFile(session: StagedSession, file: StagedFile, to: string, edit: LineEdit, now: Date, facts?: SessionFacts): Promise<number> {
+  const segments = file.path.split("/");
+  for (let i = 1; i < segments.length; i++) {
+    const dir = join(session.dir, ...segments.slice(0, i));
+    const info = await lstat(dir);
+    if (!info.isDirectory() || info.isSymbolicLink()) {
+      throw new UnsafePathError(`Refusing to install ${file.path} of session ${session.id}: ${segments.slice(0, i).join("/")} is not a plain folder.`);
+    }
+  }
+  const filter: LineFilter | undefined = file.path.endsWith(".jsonl") ? lineFilter(edit, facts) : undefined;
+  return copyFile({ from: join(session.dir, ...segments), to, shownAs: `${file.path} of session ${session.id}`, mtime: now, filter });
+}
+
+const encoder = new TextEncoder();
+
+function lineFilter(edit: LineEdit, facts?: SessionFacts): LineFilter {
+  return (bytes) => {
+    const line = parseLine(bytes);
+    if (!line) return undefined;
+    facts?.add(line.value);
+    const edited = editLine(line, edit);
+    return edited === undefined ? undefined : encoder.encode(edited);
+  };
+}
+
+/**
+ * A legacy `agent-<id>.jsonl` lives beside every other session's, so its name
+ * can be taken: identical content -> already there (undefined), different -> a
+ * fresh name (the agent's lines still carry their agentId and sessionId, which
+ * is what links them to the session; the name is only a container).
+ */
+async function legacyAgentName(name: string, staged: string, folder: string): Promise<string | undefined> {
+  if (!(await exists(join(folder, name)))) return name;
+  if (await sameContent(staged, join(folder, name))) return undefined;
+  let fresh: string;
+  do fresh = `${name.slice(0, -".jsonl".length)}-${randomUUID().slice(0, 8)}.jsonl`;
+  while (await exists(join(folder, fresh)));
+  return fresh;
+}
+
+/** Step 6, "verify": every file is where it was written, a regular 0600 file of the size written. */
+async function verify(stage: string, written: Map<string, number>): Promise<void> {
+  // Windows has no POSIX modes to check.
+  const mode = process.platform === "win32" ? undefined : 0o600;
+  for (const [relative, size] of written) {
+    const info = await lstat(join(stage, relative));
+    if (!info.isFile() || info.size !== size || (mode !== undefined && (info.mode & 0o777) !== mode)) {
+      throw new Error(`staged ${relative} is ${info.size} bytes (mode ${(info.mode & 0o777).toString(8)}), expected ${size} bytes (mode 600)`);
+    }
+  }
+}
+
+/** Folders 0700 (whatever the umask did) with mtime `now`, deepest first so a parent's stays put. */
+async function freshenFolders(root: string, now: Date): Promise<void> {
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    if (entry.isDirectory()) await freshenFolders(join(root, entry.name), now);
+  }
+  await chmod(root, 0o700);
+  await utimes(root, now, now);
+}

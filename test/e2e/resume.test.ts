@@ -1,0 +1,216 @@
+// The proof the product works (DESIGN.md §6): sessions installed by install()
+// are resumed by the real Claude Code, which sends the installed conversation to
+// a loopback stand-in for the model API (SESSIONS-FORMAT.md "Resume, and what
+// an install must do").
+//
+// Measured with Claude Code 2.1.330: `--resume <id>` finds an explicit id in ANY
+// project folder (with -p and interactively), so it cannot tell whether the
+// install chose the right folder. `--continue` can: it takes the latest session
+// of the folder named after the directory it runs in, and starts a new
+// conversation otherwise. So every install is checked both ways, and the
+// negative controls show each check can fail.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { install } from "../../src/install/install.ts";
+import type { FixtureSession, SessionSpec } from "../fixtures/store.ts";
+import { receiver, source, stage, tempDir, type Receiver } from "../install/_stage.ts";
+import { claudeCodeExecutable, claudeEnv } from "../support/claude_code.ts";
+import { startModelApi } from "../support/model_api.ts";
+
+const NOT_FOUND = "No conversation found with session ID";
+const RUN_TIMEOUT_MS = 90_000;
+
+let claude = "";
+beforeAll(() => {
+  claude = claudeCodeExecutable();
+}, 600_000);
+
+const running = new Set<Bun.Subprocess>();
+afterAll(() => {
+  for (const proc of running) proc.kill("SIGKILL");
+});
+
+interface Resumed {
+  code: number | null;
+  output: string;
+  /** Bodies of every POST /v1/messages Claude Code sent. */
+  bodies: string[];
+  /** Every path Claude Code called on the stand-in. */
+  paths: string[];
+}
+
+/**
+ * `claude --resume <id> -p continue` (or `--continue` when `id` is "latest") in
+ * `cwd`, as the receiver `r`, against a fresh stand-in. Killed by pid if it hangs.
+ */
+async function resume(id: string, cwd: string, r: Receiver, extra: Record<string, string> = {}): Promise<Resumed> {
+  const api = startModelApi();
+  const which = id === "latest" ? ["--continue"] : ["--resume", id];
+  const proc = Bun.spawn([claude, ...which, "-p", "continue"], {
+    cwd,
+    env: claudeEnv({ home: r.home, configDir: r.config, baseUrl: api.url, extra }),
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  running.add(proc);
+  const timer = setTimeout(() => proc.kill("SIGKILL"), RUN_TIMEOUT_MS);
+  try {
+    const [stdout, stderr] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+    await proc.exited;
+    return { code: proc.exitCode, output: stdout + stderr, bodies: api.messageBodies(), paths: api.requests.map((q) => `${q.method} ${q.path}`) };
+  } finally {
+    clearTimeout(timer);
+    running.delete(proc);
+    await api.close();
+  }
+}
+
+/** One session written by the fixture generator, staged as the decoder would leave it. */
+function shared(spec: SessionSpec): { session: FixtureSession; sourceConfig: string } {
+  const src = source([spec]);
+  return { session: src.sessions[0]!, sourceConfig: src.config };
+}
+
+/** The main conversation's texts (the fixture also lists its subagents' prompts, which a resume does not send). */
+function conversationTexts(session: FixtureSession): string[] {
+  return session.texts.filter((t) => !t.startsWith("Find the callers of parse"));
+}
+
+/** Whether each text was sent (a compact failure message, not a 100 KB request body). */
+function sentTexts(run: Resumed, texts: string[]): Record<string, boolean> {
+  const sent = run.bodies.join("\n");
+  return Object.fromEntries(texts.map((t) => [t, sent.includes(JSON.stringify(t).slice(1, -1))]));
+}
+
+function expectResumed(run: Resumed, session: FixtureSession): void {
+  expect(run.output).not.toContain(NOT_FOUND);
+  expect(run.bodies.length).toBeGreaterThan(0);
+  // Every prompt and answer of the installed conversation reaches the model, then the new prompt.
+  const texts = [...conversationTexts(session), "continue"];
+  expect(sentTexts(run, texts)).toEqual(Object.fromEntries(texts.map((t) => [t, true])));
+  expect([run.code, run.output.trim()]).toEqual([0, "Understood, continuing."]);
+}
+
+describe("the model API stand-in", () => {
+  test("answers a plain and a streamed request the way the Messages API does, and records both", async () => {
+    const api = startModelApi({ reply: "pong" });
+    try {
+      const post = (body: unknown) => fetch(`${api.url}/v1/messages?beta=true`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const plain = await (await post({ model: "m", messages: [{ role: "user", content: "ping-1" }] })).json();
+      expect(plain).toMatchObject({ type: "message", role: "assistant", model: "m", content: [{ type: "text", text: "pong" }], stop_reason: "end_turn" });
+      const streamed = await (await post({ model: "m", stream: true, messages: [{ role: "user", content: "ping-2" }] })).text();
+      const events = [...streamed.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+      expect(events).toEqual(["message_start", "content_block_start", "ping", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]);
+      expect(streamed).toContain('"text_delta","text":"pong"');
+      expect((await fetch(`${api.url}/api/hello`)).status).toBe(404);
+      expect(api.messageBodies().map((b) => JSON.parse(b).messages[0].content)).toEqual(["ping-1", "ping-2"]);
+      expect(api.requests.map((r) => `${r.method} ${r.path}`).at(-1)).toBe("GET /api/hello");
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe("claude after install", () => {
+  for (const era of ["1.0", "2.0", "2.1"] as const) {
+    test(`resumes a ${era} session by its id and sends its conversation to the model`, async () => {
+      const { session, sourceConfig } = shared({ era, cwd: "/home/alice/src/app", subagents: 2, tools: 2, seed: `e2e-${era}` });
+      const r = receiver();
+      const target = tempDir("ccshare-target-");
+      const result = await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
+      expect(result.installed.map((i) => i.id)).toEqual([session.id]);
+      expectResumed(await resume(session.id, target, r), session);
+    }, 120_000);
+
+    test(`continues a ${era} session as the latest one of the target directory`, async () => {
+      // No 1.0 inline sidechains here: 2.1.330's session lister drops such a file
+      // ("filtered from /resume: isSidechain=true" in its debug log) wherever it is.
+      const subagents = era === "1.0" ? 0 : 1;
+      const { session, sourceConfig } = shared({ era, cwd: "C:\\Users\\Bob\\app", subagents, seed: `e2e-continue-${era}` });
+      const r = receiver();
+      const target = tempDir("ccshare-target-");
+      await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
+      expectResumed(await resume("latest", target, r), session);
+    }, 120_000);
+  }
+
+  test("negative control: a session installed for another directory is not the one continued in the target", async () => {
+    const { session, sourceConfig } = shared({ era: "2.1", cwd: "/home/alice/src/app", seed: "e2e-negative" });
+    const r = receiver();
+    const elsewhere = tempDir("ccshare-elsewhere-");
+    const target = tempDir("ccshare-target-");
+    await install({ staged: [stage(session, sourceConfig)], into: elsewhere, env: r.env });
+    const run = await resume("latest", target, r);
+    // Claude Code starts a new conversation: the model gets the prompt but none of the installed texts.
+    expect(sentTexts(run, [session.texts[0]!, "continue"])).toEqual({ [session.texts[0]!]: false, continue: true });
+  }, 120_000);
+
+  test("negative control: a session that is not installed is reported as not found", async () => {
+    const { session, sourceConfig } = shared({ era: "2.1", cwd: "/home/alice/src/app", seed: "e2e-absent" });
+    const someoneElse = receiver();
+    const r = receiver();
+    const target = tempDir("ccshare-target-");
+    await install({ staged: [stage(session, sourceConfig)], into: target, env: someoneElse.env });
+    const run = await resume(session.id, target, r);
+    expect(run.output).toContain(`${NOT_FOUND}: ${session.id}`);
+    expect(run.bodies).toEqual([]);
+    expect(run.code).not.toBe(0);
+  }, 120_000);
+
+  test("resumes a session that was given a new id under that new id", async () => {
+    const { session, sourceConfig } = shared({ era: "2.1", cwd: "/home/alice/src/app", subagents: 1, seed: "e2e-renamed" });
+    const r = receiver();
+    const target = tempDir("ccshare-target-");
+    await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
+    // The same id arrives again with different content (the sharer edited the conversation).
+    const changed = stage(session, sourceConfig);
+    const transcript = join(changed.dir, `${session.id}.jsonl`);
+    writeFileSync(transcript, readFileSync(transcript, "utf8").replaceAll(session.texts[0]!, "The renamed variant asks about marker-renamed-7731"));
+    const result = await install({ staged: [changed], into: target, env: r.env });
+    const newId = result.installed[0]!.newId!;
+    expect(newId).toMatch(/^[0-9a-f-]{36}$/);
+    const renamed = await resume(newId, target, r);
+    expect(renamed.output).not.toContain(NOT_FOUND);
+    expect(sentTexts(renamed, ["marker-renamed-7731", session.texts[0]!])).toEqual({ "marker-renamed-7731": true, [session.texts[0]!]: false });
+    expectResumed(await resume(session.id, target, r), session);
+  }, 120_000);
+
+  test("continues a session installed into a directory whose path is over 200 characters", async () => {
+    const { session, sourceConfig } = shared({ era: "2.1", cwd: "/home/alice/src/app", seed: "e2e-long" });
+    const r = receiver();
+    const target = join(tempDir("ccshare-target-"), "a-rather-long-directory-name-".repeat(8), "project");
+    mkdirSync(target, { recursive: true });
+    const result = await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
+    expect(result.folder.length - join(r.config, "projects/").length).toBeGreaterThan(200);
+    expectResumed(await resume("latest", target, r), session);
+  }, 120_000);
+
+  test("continues a session installed into a directory with an accent and an emoji in its name", async () => {
+    const { session, sourceConfig } = shared({ era: "2.1", cwd: "/Users/alice/src/café", seed: "e2e-unicode" });
+    const r = receiver();
+    const target = join(tempDir("ccshare-target-"), "café", "😀 proj");
+    mkdirSync(target, { recursive: true });
+    await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
+    expectResumed(await resume("latest", realpathSync(target), r), session);
+  }, 120_000);
+
+  test("continues a session installed into a directory whose name is stored decomposed (NFD)", async () => {
+    const { session, sourceConfig } = shared({ era: "2.1", cwd: "/Users/alice/src/café", seed: "e2e-nfd" });
+    const r = receiver();
+    const target = join(tempDir("ccshare-target-"), "cafe\u0301");
+    mkdirSync(target);
+    await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
+    expectResumed(await resume("latest", target, r), session);
+  }, 120_000);
+
+  test("continues a session installed with CLAUDE_CODE_PROJECT_DIR_NAME set for both", async () => {
+    const { session, sourceConfig } = shared({ era: "2.1", cwd: "/home/alice/src/app", seed: "e2e-dirname" });
+    const r = receiver();
+    const target = tempDir("ccshare-target-");
+    const result = await install({ staged: [stage(session, sourceConfig)], into: target, env: { ...r.env, CLAUDE_CODE_PROJECT_DIR_NAME: "team-project" } });
+    expect(result.folder).toBe(join(r.config, "projects", "team-project"));
+    expectResumed(await resume("latest", target, r, { CLAUDE_CODE_PROJECT_DIR_NAME: "team-project" }), session);
+  }, 120_000);
+});
