@@ -22,6 +22,12 @@ const main = defineCommand({
   subCommands: {
     list: () => import("./commands/list.ts").then((m) => m.default),
     show: () => import("./commands/show.ts").then((m) => m.default),
+    share: () => import("./commands/share.ts").then((m) => m.default),
+    receive: () => import("./commands/receive.ts").then((m) => m.default),
+    relay: () => import("./commands/relay.ts").then((m) => m.default),
+    export: () => import("./commands/export.ts").then((m) => m.default),
+    import: () => import("./commands/import.ts").then((m) => m.default),
+    completion: () => import("./commands/completion.ts").then((m) => m.completionCommand((): unknown => main)),
   },
 });
 

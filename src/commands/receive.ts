@@ -1,0 +1,77 @@
+import { defineCommand } from "citty";
+import { normalizeRoom, parseCode } from "../crypto/passphrase.ts";
+import { UsageError } from "../errors.ts";
+import { resumeCommand } from "../install/resume_command.ts";
+import { relayUrl } from "../net/relay_url.ts";
+import { connect } from "../transfer/connect.ts";
+import { receiveSessions } from "../transfer/receive.ts";
+import { log } from "../ui/log.ts";
+import { passphraseForReceiving } from "../ui/passphrase.ts";
+import { chooseFromCatalog } from "../ui/pick_received.ts";
+import { pickSharer } from "../ui/pick_sharer.ts";
+import { progressBar } from "../ui/progress.ts";
+import { describe, jsonArgs, passphraseArgs, relayArgs, repeated, yesArgs } from "./_shared.ts";
+
+export default defineCommand({
+  meta: describe({
+    name: "receive",
+    description: "Receive shared sessions and install them so `claude --resume` finds them.",
+    examples: [
+      "ccshare receive K7P2QX-orbit-maple-tiger-flute       # the code the sharer printed",
+      "ccshare receive                                      # find sharers on the LAN and ask",
+      "ccshare receive --relay K7P2QX-orbit-maple-tiger-flute",
+      "ccshare receive CODE --all --into ~/src/app --yes --json",
+    ],
+  }),
+  args: {
+    code: { type: "positional", required: false, description: "The code the sharer printed (ROOM-words...)" },
+    room: { type: "string", description: "The room code alone (then the passphrase comes from --passphrase, env or a prompt)", valueHint: "ROOM" },
+    ...passphraseArgs,
+    ...relayArgs,
+    session: { type: "string", description: "Receive this session (id or unique prefix; repeatable)", valueHint: "ID" },
+    all: { type: "boolean", description: "Receive every offered session" },
+    into: { type: "string", description: "Install for this project directory (default: the current directory)", valueHint: "DIR" },
+    timeout: { type: "string", description: "Seconds to look for the sharer", default: "10", valueHint: "S" },
+    ...yesArgs,
+    ...jsonArgs,
+  },
+  async run({ args, rawArgs }) {
+    const relay = relayUrl(args.relay);
+    const timeoutMs = Number(args.timeout) * 1000;
+    if (!(timeoutMs > 0)) throw new UsageError(`--timeout expects seconds, got "${args.timeout}".`);
+    const parsed = args.code ? parseCode(args.code) : undefined;
+    const room = parsed?.room ?? (args.room ? normalizeRoom(args.room) : relay ? undefined : await pickSharer({ timeoutMs, yes: args.yes }));
+    if (!room) throw new UsageError("Through a relay, give the code (or --room): the relay cannot list rooms.");
+    const passphrase = await passphraseForReceiving({ fromCode: parsed?.passphrase, flag: args.passphrase, yes: args.yes || args.json });
+    const json = Boolean(args.json);
+    const emit = (line: object) => json && process.stdout.write(JSON.stringify(line) + "\n");
+
+    const { channel, via } = await connect({ room, lan: true, relayUrl: relay, timeoutMs });
+    emit({ event: "connected", via });
+    if (!json) log.info(`Connected to the sharer (${via}).`);
+    const bar = json ? undefined : progressBar("Receiving");
+    try {
+      const result = await receiveSessions(channel, {
+        room,
+        passphrase,
+        into: args.into ?? process.cwd(),
+        choose: async (catalog) => {
+          emit({ event: "catalog", sessions: catalog });
+          return chooseFromCatalog(catalog, { all: args.all, ids: repeated(rawArgs, "session"), yes: args.yes, json });
+        },
+        onProgress: (p) => (json ? emit({ event: "progress", ...p }) : bar?.update(p.bytes, p.total)),
+      });
+      bar?.finish();
+      const install = result.install;
+      const installed = (install?.installed ?? []).map((i) => ({ ...i, resume: resumeCommand(install!.target, i.newId ?? i.id) }));
+      emit({ event: "installed", target: install?.target, folder: install?.folder, sessions: installed, skipped: install?.skipped ?? [] });
+      if (!json) {
+        for (const s of install?.skipped ?? []) log.info(`Skipped ${s.id}: ${s.reason}`);
+        if (installed.length) log.success(`Installed ${installed.length} session${installed.length === 1 ? "" : "s"}. To continue:`);
+        for (const i of installed) process.stdout.write(`  ${i.resume}\n`);
+      }
+    } finally {
+      channel.close(1000, "");
+    }
+  },
+});

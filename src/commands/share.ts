@@ -1,0 +1,72 @@
+import { defineCommand } from "citty";
+import { combineCode, generateRoom, LIVE_WORDS } from "../crypto/passphrase.ts";
+import { UsageError } from "../errors.ts";
+import { relayUrl } from "../net/relay_url.ts";
+import { offerSessions } from "../transfer/offer.ts";
+import { share } from "../transfer/share.ts";
+import { formatBytes } from "../ui/format.ts";
+import { log } from "../ui/log.ts";
+import { passphraseForSharing } from "../ui/passphrase.ts";
+import { pickSessionsToShare } from "../ui/pick_sessions.ts";
+import { shareReporter } from "../ui/share_events.ts";
+import { describe, jsonArgs, passphraseArgs, relayArgs, repeated, selectionArgs, yesArgs } from "./_shared.ts";
+
+export default defineCommand({
+  meta: describe({
+    name: "share",
+    description: "Share sessions: print a code and serve them on the LAN (and through a relay with --relay).",
+    examples: [
+      "ccshare share                          # pick sessions, print a code",
+      "ccshare share --session 3f2a9c4e --yes # one session, no questions",
+      "ccshare share --all --relay            # everything, also through the relay",
+      "ccshare share --keep-open 10           # serve several receivers for 10 minutes",
+    ],
+  }),
+  args: {
+    ...selectionArgs,
+    ...passphraseArgs,
+    ...relayArgs,
+    lan: { type: "boolean", default: true, description: "Serve on the LAN with mDNS", negativeDescription: "Do not serve on the LAN (relay only)" },
+    "keep-open": { type: "string", description: "Serve receivers for this many minutes instead of stopping after the first", valueHint: "MIN" },
+    "max-attempts": { type: "string", description: "Stop after this many wrong passphrases", default: "3", valueHint: "N" },
+    ...yesArgs,
+    ...jsonArgs,
+  },
+  async run({ args, rawArgs }) {
+    const relay = relayUrl(args.relay);
+    const lan = args.lan !== false;
+    if (!lan && !relay) throw new UsageError("--no-lan needs --relay: otherwise nobody can reach you.");
+    const keepOpen = args["keep-open"] === undefined ? undefined : positive(args["keep-open"], "--keep-open");
+    const maxAttempts = positive(args["max-attempts"], "--max-attempts");
+
+    const entries = await pickSessionsToShare({ ids: repeated(rawArgs, "session"), all: args.all, project: args.project, yes: args.yes || args.json });
+    const sessions = await offerSessions(entries);
+    const bytes = sessions.reduce((n, s) => n + s.entry.bytes, 0);
+    log.info(`Sharing ${sessions.length} session${sessions.length === 1 ? "" : "s"} (${formatBytes(bytes)}).`);
+
+    const { passphrase } = await passphraseForSharing({ flag: args.passphrase, words: LIVE_WORDS, ask: !args.yes && !args.json });
+    const room = generateRoom();
+    const code = combineCode(room, passphrase);
+    const receiveCommand = `ccshare receive ${relay ? `--relay ${relay} ` : ""}${code}`;
+    const stop = new AbortController();
+    process.once("SIGINT", () => stop.abort());
+    process.once("SIGTERM", () => stop.abort());
+    await share({
+      sessions,
+      room,
+      passphrase,
+      lan,
+      relayUrl: relay,
+      keepOpenMs: keepOpen === undefined ? undefined : keepOpen * 60_000,
+      maxAttempts,
+      signal: stop.signal,
+      onEvent: shareReporter({ json: Boolean(args.json), code, receiveCommand }),
+    });
+  },
+});
+
+function positive(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} expects a positive number, got "${text}".`);
+  return n;
+}

@@ -1,0 +1,133 @@
+// The receiver's pipeline, the exact reverse of send.ts (DESIGN.md §2):
+//   net/channel -> crypto/open -> pack/decode (bounded, into staging) -> install/
+// Nothing reaches the projects folder unless the whole stream arrived, every
+// record authenticated, and every file's digest matched (DESIGN.md §5).
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { claudeConfigDir } from "../catalog/paths.ts";
+import { fromFsError, PeerGoneError, ProtocolError, TruncatedStreamError } from "../errors.ts";
+import { install, type InstallResult } from "../install/install.ts";
+import type { Channel } from "../net/channel.ts";
+import { Unpacker } from "../pack/decode.ts";
+import { DEFAULT_LIMITS } from "../pack/limits.ts";
+import { decodeRecord, encodeRecord, type CatalogSession, type Record } from "../pack/records.ts";
+import { handshakeAsReceiver } from "./handshake.ts";
+
+export interface ReceiveProgress {
+  bytes: number;
+  total: number;
+}
+
+export interface ReceiveOptions {
+  room: string;
+  passphrase: string;
+  /** Which sessions to fetch, given the sharer's catalog (a picker, --all, or --session). */
+  choose: (catalog: CatalogSession[]) => Promise<string[]>;
+  /** Where sessions get installed (`--into`, default the current directory). */
+  into: string;
+  onProgress?: (progress: ReceiveProgress) => void;
+  env?: Record<string, string | undefined>;
+  /** The last step; replaceable so the pipeline can be measured without it (bench/transfer.bench.ts). */
+  install?: typeof install;
+  stallTimeoutMs?: number;
+  handshakeTimeoutMs?: number;
+}
+
+export interface ReceiveResult {
+  catalog: CatalogSession[];
+  wanted: string[];
+  install?: InstallResult;
+}
+
+export async function receiveSessions(channel: Channel, o: ReceiveOptions): Promise<ReceiveResult> {
+  const stallMs = o.stallTimeoutMs ?? 60_000;
+  const session = await handshakeAsReceiver(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs });
+  const reply = async (record: Record): Promise<void> => channel.send(await session.sealReverse(encodeRecord(record)));
+  let final = false;
+  // One record in, then one credit back once it is processed (PROTOCOL.md §5).
+  const next = async (): Promise<Record> => {
+    let message: Uint8Array;
+    try {
+      message = await channel.receive(stallMs);
+    } catch (error) {
+      if (error instanceof PeerGoneError) throw new TruncatedStreamError(undefined);
+      throw error;
+    }
+    const opened = await session.open(message);
+    const record = decodeRecord(opened.plain);
+    if (opened.final !== (record.k === "done")) {
+      throw new ProtocolError(opened.final ? `The final record was "${record.k}", not "done".` : `A "done" record was not marked final.`);
+    }
+    final = opened.final;
+    return record;
+  };
+  const ack = () => reply({ k: "credit", n: 1 });
+
+  const catalog = await readCatalog(next, ack);
+  const wanted = [...new Set(await o.choose(catalog))];
+  await reply({ k: "want", ids: wanted });
+  const total = catalog.filter((s) => wanted.includes(s.id)).reduce((n, s) => n + s.bytes, 0);
+
+  const sessionsRoot = join(claudeConfigDir(o.env), "projects");
+  const staging = await makeStaging(sessionsRoot);
+  const unpacker = new Unpacker(join(staging, "files"), { wantedIds: new Set(wanted) });
+  try {
+    let bytes = 0;
+    let fileLeft = 0;
+    for (;;) {
+      const record = await next();
+      await unpacker.accept(record);
+      if (final) break;
+      if (record.k === "file") fileLeft = record.size;
+      if (record.k === "data") {
+        // Each data record carries up to one full chunk (PROTOCOL.md §4); the unpacker has checked it.
+        const step = Math.min(DEFAULT_LIMITS.maxChunkBytes, fileLeft);
+        fileLeft -= step;
+        bytes += step;
+        o.onProgress?.({ bytes, total });
+      }
+      await ack();
+    }
+    const unpacked = await unpacker.finish();
+    if (wanted.length === 0) return { catalog, wanted };
+    const projects = new Map(catalog.map((s) => [s.id, s.project]));
+    const result = await (o.install ?? install)({
+      staged: unpacked.map((u) => ({ id: u.id, project: projects.get(u.id) ?? "", dir: unpacker.stagingDir, files: u.files.map((f) => f.path) })),
+      into: o.into,
+      env: o.env,
+    });
+    await reply({
+      k: "result",
+      installed: result.installed.map((i) => ({ id: i.id, ...(i.newId ? { newId: i.newId } : {}), folder: result.folder })),
+      skipped: result.skipped,
+    }).catch(() => undefined); // the sharer may already be gone; the install stands.
+    return { catalog, wanted, install: result };
+  } catch (error) {
+    await unpacker.abort();
+    throw error;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+async function readCatalog(next: () => Promise<Record>, ack: () => Promise<void>): Promise<CatalogSession[]> {
+  const sessions: CatalogSession[] = [];
+  for (;;) {
+    const record = await next();
+    if (record.k !== "catalog") throw new ProtocolError(`Expected the sharer's catalog, got a "${record.k}" record.`);
+    sessions.push(...record.sessions);
+    await ack();
+    if (sessions.length > record.total) throw new ProtocolError(`The catalog listed more sessions than its total of ${record.total}.`);
+    if (sessions.length === record.total) return sessions;
+  }
+}
+
+/** A staging dir on the same file system as the projects folder, so install can rename (SESSIONS-FORMAT.md step 6). */
+async function makeStaging(projectsDir: string): Promise<string> {
+  try {
+    await mkdir(projectsDir, { recursive: true, mode: 0o700 });
+    return await mkdtemp(join(projectsDir, ".ccshare-incoming-"));
+  } catch (error) {
+    throw fromFsError(error, "preparing a place to receive sessions");
+  }
+}

@@ -1,0 +1,96 @@
+// The sharer's pipeline for one receiver (DESIGN.md §2):
+//   catalog/scan -> pack/encode -> crypto/seal -> net/channel
+// After the handshake it sends the catalog, waits for `want`, streams the
+// wanted sessions' files within the receiver's credit, seals `done` as final,
+// and waits for the receiver's `result` (PROTOCOL.md §4, §5).
+import type { CatalogEntry, SessionFile } from "../catalog/entry.ts";
+import { ProtocolError } from "../errors.ts";
+import { CreditWindow, type Channel } from "../net/channel.ts";
+import { catalogRecords, fileRecords } from "../pack/encode.ts";
+import { DEFAULT_LIMITS } from "../pack/limits.ts";
+import { encodeRecord, type Record, type ResultRecord } from "../pack/records.ts";
+import { handshakeAsSharer } from "./handshake.ts";
+import { ReverseStream } from "./reverse_stream.ts";
+
+/** PROTOCOL.md §5: the receiver's initial window, in records. */
+export const INITIAL_CREDIT = 8;
+
+export interface OfferedSession {
+  entry: CatalogEntry;
+  files: SessionFile[];
+}
+
+export interface SendProgress {
+  /** Session bytes sent so far (uncompressed). */
+  bytes: number;
+  /** Session bytes the receiver asked for. */
+  total: number;
+}
+
+export interface SendOptions {
+  room: string;
+  passphrase: string;
+  sessions: OfferedSession[];
+  onWant?: (ids: string[], totalBytes: number) => void;
+  onProgress?: (progress: SendProgress) => void;
+  /** How long the receiver may take to pick sessions (a person is choosing). */
+  pickTimeoutMs?: number;
+  /** How long the receiver may withhold credit or its result. */
+  stallTimeoutMs?: number;
+  handshakeTimeoutMs?: number;
+}
+
+export interface SendResult {
+  wanted: string[];
+  bytes: number;
+  result: ResultRecord;
+}
+
+/** Serve one receiver over `channel`. Throws WrongPassphraseError on a failed confirmation. */
+export async function sendSessions(channel: Channel, o: SendOptions): Promise<SendResult> {
+  const stallMs = o.stallTimeoutMs ?? 60_000;
+  const session = await handshakeAsSharer(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs });
+  const credit = new CreditWindow(INITIAL_CREDIT);
+  const replies = new ReverseStream(channel, session, credit);
+  const send = async (record: Record, final = false): Promise<void> => {
+    await credit.take(stallMs);
+    await channel.send(await session.seal(encodeRecord(record), final));
+  };
+  try {
+    const entries = o.sessions.map((s) => s.entry);
+    const fileCounts = new Map(o.sessions.map((s) => [s.entry.id, s.files.length]));
+    for (const record of catalogRecords(entries, fileCounts)) await send(record);
+
+    const want = await replies.next("want", o.pickTimeoutMs ?? 30 * 60_000);
+    const offered = new Map(o.sessions.map((s) => [s.entry.id, s]));
+    const wanted = [...new Set(want.ids)];
+    for (const id of wanted) {
+      if (!offered.has(id)) throw new ProtocolError(`The receiver asked for session ${id.slice(0, 40)}, which was not offered.`);
+    }
+    const chosen = wanted.map((id) => offered.get(id)!);
+    const total = chosen.reduce((sum, s) => sum + s.files.reduce((n, f) => n + f.size, 0), 0);
+    o.onWant?.(wanted, total);
+
+    let bytes = 0;
+    for (const { entry, files } of chosen) {
+      for (const file of files) {
+        let sent = 0;
+        for await (const record of fileRecords(file, entry.id)) {
+          await send(record);
+          // Each data record carries up to one full chunk of the file (PROTOCOL.md §4).
+          if (record.k === "data") {
+            const step = Math.min(DEFAULT_LIMITS.maxChunkBytes, file.size - sent);
+            sent += step;
+            bytes += step;
+            o.onProgress?.({ bytes, total });
+          }
+        }
+      }
+    }
+    await send({ k: "done" }, true);
+    const result = await replies.next("result", stallMs);
+    return { wanted, bytes, result };
+  } finally {
+    replies.stop();
+  }
+}

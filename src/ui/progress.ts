@@ -1,0 +1,40 @@
+// A progress bar on stderr, only when stderr is a terminal (pipes and --json
+// get none). Redrawn at most 10 times a second so it never slows a transfer.
+import { formatBytes } from "./format.ts";
+
+export interface ProgressBar {
+  update(done: number, total: number): void;
+  finish(): void;
+}
+
+const WIDTH = 28;
+
+export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): ProgressBar {
+  if (!stream.isTTY) return { update() {}, finish() {} };
+  const started = performance.now();
+  let lastDraw = 0;
+  let last = { done: 0, total: 0 };
+  const draw = (force: boolean) => {
+    const now = performance.now();
+    if (!force && now - lastDraw < 100) return;
+    lastDraw = now;
+    const { done, total } = last;
+    const ratio = total > 0 ? Math.min(1, done / total) : 0;
+    const filled = Math.round(ratio * WIDTH);
+    const seconds = (now - started) / 1000;
+    const rate = seconds > 0 ? done / seconds : 0;
+    const eta = rate > 0 && total > done ? ` ETA ${Math.ceil((total - done) / rate)}s` : "";
+    const bar = "█".repeat(filled) + "░".repeat(WIDTH - filled);
+    stream.write(`\r\x1b[2K${label} ${bar} ${Math.floor(ratio * 100)}% ${formatBytes(done)}/${formatBytes(total)} ${formatBytes(rate)}/s${eta}`);
+  };
+  return {
+    update(done, total) {
+      last = { done, total };
+      draw(false);
+    },
+    finish() {
+      draw(true);
+      stream.write("\n");
+    },
+  };
+}
