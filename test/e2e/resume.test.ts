@@ -9,63 +9,22 @@
 // of the folder named after the directory it runs in, and starts a new
 // conversation otherwise. So every install is checked both ways, and the
 // negative controls show each check can fail.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { install } from "../../src/install/install.ts";
 import type { FixtureSession, SessionSpec } from "../fixtures/store.ts";
 import { receiver, source, stage, tempDir, type Receiver } from "../install/_stage.ts";
-import { claudeCodeExecutable, claudeEnv } from "../support/claude_code.ts";
+import { claudeCodeExecutable } from "../support/claude_code.ts";
 import { startModelApi } from "../support/model_api.ts";
+import { resumeWith, type Resumed } from "../support/resume.ts";
 
 const NOT_FOUND = "No conversation found with session ID";
-const RUN_TIMEOUT_MS = 90_000;
 
 let claude = "";
 beforeAll(() => {
   claude = claudeCodeExecutable();
 }, 600_000);
-
-const running = new Set<Bun.Subprocess>();
-afterAll(() => {
-  for (const proc of running) proc.kill("SIGKILL");
-});
-
-interface Resumed {
-  code: number | null;
-  output: string;
-  /** Bodies of every POST /v1/messages Claude Code sent. */
-  bodies: string[];
-  /** Every path Claude Code called on the stand-in. */
-  paths: string[];
-}
-
-/**
- * `claude --resume <id> -p continue` (or `--continue` when `id` is "latest") in
- * `cwd`, as the receiver `r`, against a fresh stand-in. Killed by pid if it hangs.
- */
-async function resume(id: string, cwd: string, r: Receiver, extra: Record<string, string> = {}): Promise<Resumed> {
-  const api = startModelApi();
-  const which = id === "latest" ? ["--continue"] : ["--resume", id];
-  const proc = Bun.spawn([claude, ...which, "-p", "continue"], {
-    cwd,
-    env: claudeEnv({ home: r.home, configDir: r.config, baseUrl: api.url, extra }),
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  running.add(proc);
-  const timer = setTimeout(() => proc.kill("SIGKILL"), RUN_TIMEOUT_MS);
-  try {
-    const [stdout, stderr] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
-    await proc.exited;
-    return { code: proc.exitCode, output: stdout + stderr, bodies: api.messageBodies(), paths: api.requests.map((q) => `${q.method} ${q.path}`) };
-  } finally {
-    clearTimeout(timer);
-    running.delete(proc);
-    await api.close();
-  }
-}
 
 /** One session written by the fixture generator, staged as the decoder would leave it. */
 function shared(spec: SessionSpec): { session: FixtureSession; sourceConfig: string } {
@@ -121,7 +80,7 @@ describe("claude after install", () => {
       const target = tempDir("ccshare-target-");
       const result = await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
       expect(result.installed.map((i) => i.id)).toEqual([session.id]);
-      expectResumed(await resume(session.id, target, r), session);
+      expectResumed(await resumeWith(claude, session.id, target, r), session);
     }, 120_000);
 
     test(`continues a ${era} session as the latest one of the target directory`, async () => {
@@ -132,7 +91,7 @@ describe("claude after install", () => {
       const r = receiver();
       const target = tempDir("ccshare-target-");
       await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
-      expectResumed(await resume("latest", target, r), session);
+      expectResumed(await resumeWith(claude, "latest", target, r), session);
     }, 120_000);
   }
 
@@ -142,7 +101,7 @@ describe("claude after install", () => {
     const elsewhere = tempDir("ccshare-elsewhere-");
     const target = tempDir("ccshare-target-");
     await install({ staged: [stage(session, sourceConfig)], into: elsewhere, env: r.env });
-    const run = await resume("latest", target, r);
+    const run = await resumeWith(claude, "latest", target, r);
     // Claude Code starts a new conversation: the model gets the prompt but none of the installed texts.
     expect(sentTexts(run, [session.texts[0]!, "continue"])).toEqual({ [session.texts[0]!]: false, continue: true });
   }, 120_000);
@@ -153,7 +112,7 @@ describe("claude after install", () => {
     const r = receiver();
     const target = tempDir("ccshare-target-");
     await install({ staged: [stage(session, sourceConfig)], into: target, env: someoneElse.env });
-    const run = await resume(session.id, target, r);
+    const run = await resumeWith(claude, session.id, target, r);
     expect(run.output).toContain(`${NOT_FOUND}: ${session.id}`);
     expect(run.bodies).toEqual([]);
     expect(run.code).not.toBe(0);
@@ -171,10 +130,10 @@ describe("claude after install", () => {
     const result = await install({ staged: [changed], into: target, env: r.env });
     const newId = result.installed[0]!.newId!;
     expect(newId).toMatch(/^[0-9a-f-]{36}$/);
-    const renamed = await resume(newId, target, r);
+    const renamed = await resumeWith(claude, newId, target, r);
     expect(renamed.output).not.toContain(NOT_FOUND);
     expect(sentTexts(renamed, ["marker-renamed-7731", session.texts[0]!])).toEqual({ "marker-renamed-7731": true, [session.texts[0]!]: false });
-    expectResumed(await resume(session.id, target, r), session);
+    expectResumed(await resumeWith(claude, session.id, target, r), session);
   }, 120_000);
 
   test("continues a session installed into a directory whose path is over 200 characters", async () => {
@@ -184,7 +143,7 @@ describe("claude after install", () => {
     mkdirSync(target, { recursive: true });
     const result = await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
     expect(result.folder.length - join(r.config, "projects/").length).toBeGreaterThan(200);
-    expectResumed(await resume("latest", target, r), session);
+    expectResumed(await resumeWith(claude, "latest", target, r), session);
   }, 120_000);
 
   test("continues a session installed into a directory with an accent and an emoji in its name", async () => {
@@ -193,7 +152,7 @@ describe("claude after install", () => {
     const target = join(tempDir("ccshare-target-"), "café", "😀 proj");
     mkdirSync(target, { recursive: true });
     await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
-    expectResumed(await resume("latest", realpathSync(target), r), session);
+    expectResumed(await resumeWith(claude, "latest", realpathSync(target), r), session);
   }, 120_000);
 
   test("continues a session installed into a directory whose name is stored decomposed (NFD)", async () => {
@@ -202,7 +161,7 @@ describe("claude after install", () => {
     const target = join(tempDir("ccshare-target-"), "cafe\u0301");
     mkdirSync(target);
     await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
-    expectResumed(await resume("latest", target, r), session);
+    expectResumed(await resumeWith(claude, "latest", target, r), session);
   }, 120_000);
 
   test("continues a session installed with CLAUDE_CODE_PROJECT_DIR_NAME set for both", async () => {
@@ -211,6 +170,6 @@ describe("claude after install", () => {
     const target = tempDir("ccshare-target-");
     const result = await install({ staged: [stage(session, sourceConfig)], into: target, env: { ...r.env, CLAUDE_CODE_PROJECT_DIR_NAME: "team-project" } });
     expect(result.folder).toBe(join(r.config, "projects", "team-project"));
-    expectResumed(await resume("latest", target, r, { CLAUDE_CODE_PROJECT_DIR_NAME: "team-project" }), session);
+    expectResumed(await resumeWith(claude, "latest", target, r, { CLAUDE_CODE_PROJECT_DIR_NAME: "team-project" }), session);
   }, 120_000);
 });
