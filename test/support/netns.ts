@@ -28,9 +28,14 @@ export interface Netns {
 }
 
 const alive = new Set<Netns>();
-afterAll(async () => {
-  await Promise.all([...alive].map((ns) => ns.destroy()));
-});
+// Benchmarks import this outside the test runner, where afterAll does not exist.
+try {
+  afterAll(async () => {
+    await Promise.all([...alive].map((ns) => ns.destroy()));
+  });
+} catch {
+  // not under `bun test`: callers destroy their namespaces themselves
+}
 
 async function runOnHost(cmd: string[], o: NetnsExecOptions = {}): Promise<NetnsRunResult> {
   const proc = Bun.spawn(cmd, { env: o.env ?? (process.env as Record<string, string>), cwd: o.cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
