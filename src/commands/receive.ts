@@ -28,6 +28,7 @@ export default defineCommand({
     room: { type: "string", description: "The room code alone (then the passphrase comes from --passphrase, env or a prompt)", valueHint: "ROOM" },
     ...passphraseArgs,
     ...relayArgs,
+    lan: { type: "boolean", default: true, description: "Look for the sharer on the LAN (mDNS)", negativeDescription: "Do not use the LAN (relay only)" },
     session: { type: "string", description: "Receive this session (id or unique prefix; repeatable)", valueHint: "ID" },
     all: { type: "boolean", description: "Receive every offered session" },
     into: { type: "string", description: "Install for this project directory (default: the current directory)", valueHint: "DIR" },
@@ -46,7 +47,9 @@ export default defineCommand({
     const json = Boolean(args.json);
     const emit = (line: object) => json && process.stdout.write(JSON.stringify(line) + "\n");
 
-    const { channel, via } = await connect({ room, lan: true, relayUrl: relay, timeoutMs });
+    const lan = args.lan !== false;
+    if (!lan && !relay) throw new UsageError("--no-lan needs --relay: otherwise there is nowhere to look for the sharer.");
+    const { channel, via } = await connect({ room, lan, relayUrl: relay, timeoutMs });
     emit({ event: "connected", via });
     if (!json) log.info(`Connected to the sharer (${via}).`);
     const bar = json ? undefined : progressBar("Receiving");

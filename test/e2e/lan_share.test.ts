@@ -9,7 +9,7 @@ import { writeStore, type FixtureSession } from "../fixtures/store.ts";
 import { claudeCodeExecutable } from "../support/claude_code.ts";
 import { createNetns, type Netns } from "../support/netns.ts";
 import { resumeWith } from "../support/resume.ts";
-import { fileLines, installedFiles, person, startJson, withoutCwd, writeBigSession, type Person } from "./lan_share.support.ts";
+import { fileLines, installedFiles, person, startJson, withoutCwd, writeBigSession, type Person } from "./_transfer_support.ts";
 
 let ns: Netns;
 beforeAll(async () => {

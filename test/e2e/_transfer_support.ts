@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { codeText, Transcript, uuidFrom } from "../fixtures/lines.ts";
-import { isolatedEnv, lines, requireBinary } from "../support/bin.ts";
+import { isolatedEnv, lines, requireBinary, start } from "../support/bin.ts";
 import type { Netns } from "../support/netns.ts";
 
 export interface Person {
@@ -30,9 +30,15 @@ export interface JsonProcess {
   exited: Promise<number>;
 }
 
-/** Start the binary with --json inside `ns` and follow its JSON-lines events. */
-export function startJson(ns: Netns, args: string[], who: Person, o: { cwd?: string } = {}): JsonProcess {
-  const proc = ns.exec([requireBinary(), ...args, "--json"], { env: who.env, cwd: o.cwd ?? who.project });
+/**
+ * Start the binary with --json (inside `ns`, or on the host when `ns` is
+ * undefined — only for relay-only runs that never touch mDNS) and follow its
+ * JSON-lines events.
+ */
+export function startJson(ns: Netns | undefined, args: string[], who: Person, o: { cwd?: string; command?: string[] } = {}): JsonProcess {
+  const cmd = [...(o.command ?? [requireBinary()]), ...args, "--json"];
+  const spawnOptions = { env: who.env, cwd: o.cwd ?? who.project };
+  const proc = ns ? ns.exec(cmd, spawnOptions) : start(cmd, spawnOptions);
   const events: Record<string, unknown>[] = [];
   const waiters: { pred: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void }[] = [];
   let ended = false;
