@@ -1,0 +1,129 @@
+// `make bench BENCH_ARGS=wormhole` (issue 5): the same ~200 MB sessions folder
+// sent through a relay on loopback by ccshare and by magic-wormhole 0.12 (its
+// own mailbox server and transit relay, `--no-listen` so the bytes go through
+// the relay). Wall time from starting the sender to the receiver's exit.
+// Target: ccshare <= 0.25x magic-wormhole. Needs the Debian packages
+// magic-wormhole, python3-magic-wormhole-mailbox-server, magic-wormhole-transit-relay.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeBigStore } from "../test/fixtures/store.ts";
+
+const MB = 1024 * 1024;
+const bin = join(import.meta.dir, "../dist/ccshare");
+for (const tool of ["/usr/bin/wormhole", "/usr/bin/twist3"]) {
+  if (!existsSync(tool)) {
+    console.log(`${tool} is missing: apt-get install magic-wormhole python3-magic-wormhole-mailbox-server magic-wormhole-transit-relay`);
+    process.exit(1);
+  }
+}
+
+const root = mkdtempSync(join(tmpdir(), "ccshare-bench-wormhole-"));
+const procs: Bun.Subprocess[] = [];
+const spawn = (cmd: string[], o: { env?: Record<string, string>; cwd?: string } = {}) => {
+  const proc = Bun.spawn(cmd, { env: { PATH: process.env.PATH!, HOME: root, ...o.env }, cwd: o.cwd ?? root, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  procs.push(proc);
+  return proc;
+};
+
+async function freePort(): Promise<number> {
+  const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = server.port;
+  server.stop(true);
+  return port;
+}
+
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not come up`);
+    await Bun.sleep(50);
+  }
+}
+
+const listening = (port: number) => async () => {
+  try {
+    const s = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
+    s.end();
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function firstJson(proc: Bun.Subprocess<any, "pipe", any>, event: string): Promise<Record<string, unknown>> {
+  const reader = proc.stdout.getReader();
+  const decoder = new TextDecoder();
+  let buffered = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`no ${event} event: ${await new Response(proc.stderr).text()}`);
+    buffered += decoder.decode(value, { stream: true });
+    for (const line of buffered.split("\n").slice(0, -1)) {
+      const parsed = JSON.parse(line);
+      if (parsed.event === event) {
+        reader.releaseLock();
+        void proc.stdout.pipeTo(new WritableStream());
+        return parsed;
+      }
+    }
+    buffered = buffered.slice(buffered.lastIndexOf("\n") + 1);
+  }
+}
+
+async function mustExit(proc: Bun.Subprocess<any, any, "pipe">, what: string): Promise<void> {
+  const code = await proc.exited;
+  if (code !== 0) throw new Error(`${what} exited ${code}: ${await new Response(proc.stderr).text()}`);
+}
+
+try {
+  const alice = { HOME: join(root, "alice"), CLAUDE_CONFIG_DIR: join(root, "alice/.claude") };
+  writeBigStore(alice.CLAUDE_CONFIG_DIR, { sessions: 60, totalBytes: 200 * MB });
+  const folder = join(alice.CLAUDE_CONFIG_DIR, "projects");
+  const bytes = readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .reduce((n, e) => n + statSync(join(e.parentPath, e.name)).size, 0);
+
+  // magic-wormhole: local mailbox and transit relay.
+  const [mailboxPort, transitPort] = [await freePort(), await freePort()];
+  spawn(["twist3", "wormhole-mailbox", `--port=tcp:${mailboxPort}:interface=127.0.0.1`, `--channel-db=${join(root, "mailbox.sqlite")}`]);
+  spawn(["twist3", "transitrelay", `--port=tcp:${transitPort}:interface=127.0.0.1`]);
+  await until("the wormhole mailbox", listening(mailboxPort));
+  await until("the transit relay", listening(transitPort));
+  const wh = ["wormhole", "--relay-url", `ws://127.0.0.1:${mailboxPort}/v1`, "--transit-helper", `tcp:127.0.0.1:${transitPort}`];
+  const whOut = join(root, "wormhole-out");
+  mkdirSync(whOut);
+  const t0 = performance.now();
+  const whSend = spawn([...wh, "send", "--no-listen", "--hide-progress", "--code", "7-bench-sessions", folder]);
+  const whReceive = spawn([...wh, "receive", "--no-listen", "--hide-progress", "--accept-file", "-o", join(whOut, "projects"), "7-bench-sessions"], { cwd: whOut });
+  await mustExit(whReceive, "wormhole receive");
+  const whSeconds = (performance.now() - t0) / 1000;
+  await whSend.exited;
+  const received = readdirSync(whOut, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).reduce((n, e) => n + statSync(join(e.parentPath, e.name)).size, 0);
+  if (received !== bytes) throw new Error(`magic-wormhole delivered ${received} of ${bytes} bytes`);
+
+  // ccshare: our relay, relay-only on both sides.
+  const relay = spawn([bin, "relay", "--host", "127.0.0.1", "--port", "0", "--json"]);
+  const relayUrl = `ws://127.0.0.1:${(await firstJson(relay, "ready")).port}`;
+  const project = join(root, "project");
+  mkdirSync(project);
+  const bob = { HOME: join(root, "bob"), CLAUDE_CONFIG_DIR: join(root, "bob/.claude") };
+  const t1 = performance.now();
+  const share = spawn([bin, "share", "--all", "--yes", "--json", "--no-lan", "--relay", relayUrl, "--passphrase", "bench words"], { env: alice });
+  const code = String((await firstJson(share, "ready")).code);
+  const receive = spawn([bin, "receive", code, "--no-lan", "--relay", relayUrl, "--all", "--yes", "--json"], { env: bob, cwd: project });
+  await mustExit(receive, "ccshare receive");
+  const ccSeconds = (performance.now() - t1) / 1000;
+  await share.exited;
+
+  const ratio = ccSeconds / whSeconds;
+  const rate = (s: number) => `${(bytes / MB / s).toFixed(0)} MB/s`;
+  console.log(`${(bytes / MB).toFixed(0)} MB sessions folder through a loopback relay, sender start -> receiver exit:`);
+  console.log(`  magic-wormhole 0.12: ${whSeconds.toFixed(2)} s (${rate(whSeconds)})`);
+  console.log(`  ccshare:             ${ccSeconds.toFixed(2)} s (${rate(ccSeconds)})`);
+  console.log(`  ratio ${ratio.toFixed(3)} (target <= 0.25)`);
+  process.exitCode = ratio <= 0.25 ? 0 : 1;
+} finally {
+  for (const p of procs) p.kill("SIGKILL");
+  rmSync(root, { recursive: true, force: true });
+}
