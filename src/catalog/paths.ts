@@ -58,3 +58,9 @@ export function longFolderPrefix(cwd: string): string | undefined {
   const name = sanitize(cwd.normalize("NFC"));
   return name.length > MAX_FOLDER ? name.slice(0, MAX_FOLDER) : undefined;
 }
+
+/** Where ccshare keeps its own cache: `$XDG_CACHE_HOME/ccshare`, else `~/.cache/ccshare` (safe to delete). */
+export function cacheDir(env: Record<string, string | undefined> = process.env): string {
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, "ccshare");
+  return join(env.HOME || env.USERPROFILE || homedir(), ".cache", "ccshare");
+}

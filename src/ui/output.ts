@@ -1,0 +1,55 @@
+// Writing a long result to stdout: batched, waiting when the pipe is full (so a
+// 400 MB transcript piped into `less` does not pile up in memory), and quiet
+// when the reader goes away (`ccshare show ID | head`).
+
+const BATCH = 64 * 1024;
+
+export class Output {
+  private pending: (string | Uint8Array)[] = [];
+  private size = 0;
+  private closed = false;
+  private failure: unknown;
+
+  constructor(private readonly stream: NodeJS.WriteStream = process.stdout) {
+    stream.on("error", (error: { code?: string }) => {
+      this.closed = true;
+      if (error?.code !== "EPIPE") this.failure = error;
+    });
+  }
+
+  /** False once the reader has gone: stop producing. */
+  get open(): boolean {
+    return !this.closed;
+  }
+
+  async write(chunk: string | Uint8Array): Promise<void> {
+    this.pending.push(chunk);
+    this.size += chunk.length;
+    if (this.size >= BATCH) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.pending.length === 0 || this.closed) return;
+    const parts = this.pending;
+    this.pending = [];
+    this.size = 0;
+    const data = parts.every((p) => typeof p === "string") ? parts.join("") : concat(parts);
+    if (!this.stream.write(data)) await new Promise<void>((resolve) => {
+      this.stream.once("drain", resolve);
+      this.stream.once("error", () => resolve());
+    });
+  }
+}
+
+function concat(parts: (string | Uint8Array)[]): Uint8Array {
+  const encoder = new TextEncoder();
+  const bytes = parts.map((p) => (typeof p === "string" ? encoder.encode(p) : p));
+  const out = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of bytes) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
+}
