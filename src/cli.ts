@@ -31,4 +31,19 @@ const main = defineCommand({
   },
 });
 
-await runCli(main, process.argv.slice(2));
+/**
+ * One line per command for the root --help, so that it loads no command module
+ * (start-up time). test/cli.test.ts checks each matches the command's own meta.
+ */
+export const SUMMARIES: Record<string, string> = {
+  list: "List Claude Code sessions on this machine, newest first.",
+  show: "Print a session's transcript: prompts, answers, tool calls (one line each), subagents marked.",
+  share: "Share sessions: print a code and serve them on the LAN (and through a relay with --relay).",
+  receive: "Receive shared sessions and install them so `claude --resume` finds them.",
+  relay: "Run a WebSocket relay that glues sharers to receivers; it forwards only ciphertext.",
+  export: "Write sessions to a sealed bundle file (for CI artifacts, attachments, offline copies).",
+  import: "Install the sessions of a bundle file written by `ccshare export` (or just --list them).",
+  completion: "Print a shell completion script for bash, zsh or fish.",
+};
+
+if (import.meta.main) await runCli(main, process.argv.slice(2), SUMMARIES);

@@ -4,7 +4,7 @@ import { listSessions } from "../catalog/catalog.ts";
 import { projectsRoots } from "../catalog/paths.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { formatAge, formatBytes } from "../ui/format.ts";
-import { useColor } from "../ui/log.ts";
+import { useColor } from "../ui/color.ts";
 import { renderTable, type Column } from "../ui/table.ts";
 import { describe, jsonArgs, parseSince } from "./_shared.ts";
 

@@ -6,7 +6,7 @@ import { linesOf } from "../catalog/line_reader.ts";
 import { AGENT_FILE } from "../catalog/paths.ts";
 import { transcriptEntries, type TranscriptEntry } from "../catalog/transcript.ts";
 import { UsageError } from "../errors.ts";
-import { useColor } from "../ui/log.ts";
+import { useColor } from "../ui/color.ts";
 import { Output } from "../ui/output.ts";
 import { stripEscapes } from "../ui/terminal_text.ts";
 import { TranscriptView } from "../ui/transcript_view.ts";

@@ -8,8 +8,3 @@ export const log = createConsola({
   level: process.env.CCSHARE_QUIET ? 1 : 3,
   formatOptions: { date: false },
 }).withTag("ccshare");
-
-/** Colour only for a terminal, and never when NO_COLOR is set (no-color.org). */
-export function useColor(stream: { isTTY?: boolean } = process.stdout): boolean {
-  return Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
-}

@@ -3,7 +3,8 @@
 import { renderUsage, runCommand, type CommandDef } from "citty";
 import { CcshareError } from "../errors.ts";
 import { VERSION, COMMIT } from "../version.ts";
-import { useColor } from "./log.ts";
+import { useColor } from "./color.ts";
+import { normalizeOptionalValues } from "../commands/_shared.ts";
 
 type AnyCommand = CommandDef<any>;
 
@@ -19,20 +20,37 @@ async function pickCommand(root: AnyCommand, rawArgs: string[]): Promise<{ cmd: 
   return sub ? { cmd: await resolve(sub), parent: root } : { cmd: root };
 }
 
-async function usage(root: AnyCommand, rawArgs: string[]): Promise<string> {
+/** The root help from one-line summaries, without loading any command module. */
+async function rootUsage(root: AnyCommand, summaries: Record<string, string>): Promise<string> {
+  const meta = (await resolve(root.meta)) as { name?: string; description?: string };
+  const width = Math.max(...Object.keys(summaries).map((n) => n.length));
+  return [
+    `${meta.description} (${meta.name} v${VERSION})`,
+    "",
+    `USAGE ${meta.name} ${Object.keys(summaries).join("|")}`,
+    "",
+    "COMMANDS",
+    "",
+    ...Object.entries(summaries).map(([name, about]) => `  ${name.padEnd(width)}  ${about}`),
+    "",
+    `Use ${meta.name} <command> --help for more information about a command.`,
+  ].join("\n");
+}
+
+async function usage(root: AnyCommand, rawArgs: string[], summaries?: Record<string, string>): Promise<string> {
   const { cmd, parent } = await pickCommand(root, rawArgs);
   const meta = (await resolve(cmd.meta)) as { examples?: string[] } | undefined;
-  let text = await renderUsage(cmd, parent);
+  let text = cmd === root && summaries ? await rootUsage(root, summaries) : await renderUsage(cmd, parent);
   if (meta?.examples?.length) text += `\n\nEXAMPLES\n\n${meta.examples.map((e) => `  ${e}`).join("\n")}`;
   return (useColor() ? text : text.replace(/\x1b\[[0-9;]*m/g, "")) + "\n";
 }
 
-export async function runCli(root: AnyCommand, rawArgs: string[]): Promise<void> {
+export async function runCli(root: AnyCommand, rawArgs: string[], summaries?: Record<string, string>): Promise<void> {
   const verbose = rawArgs.includes("--verbose");
   const json = rawArgs.includes("--json");
   try {
     if (rawArgs.includes("--help") || rawArgs.includes("-h")) {
-      process.stdout.write(await usage(root, rawArgs));
+      process.stdout.write(await usage(root, rawArgs, summaries));
       return;
     }
     if (rawArgs.length === 1 && (rawArgs[0] === "--version" || rawArgs[0] === "-v")) {
@@ -40,10 +58,10 @@ export async function runCli(root: AnyCommand, rawArgs: string[]): Promise<void>
       return;
     }
     if (rawArgs.length === 0) {
-      process.stdout.write(await usage(root, rawArgs));
+      process.stdout.write(await usage(root, rawArgs, summaries));
       return;
     }
-    await runCommand(root, { rawArgs });
+    await runCommand(root, { rawArgs: normalizeOptionalValues(rawArgs) });
   } catch (error) {
     process.exitCode = report(error, { verbose, json, usageText: isCliUsageError(error) ? await usage(root, rawArgs) : undefined });
   }
