@@ -8,9 +8,10 @@ COMMIT   ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # this build has no public relay, so `--relay` alone asks for a URL.
 RELAY    ?=
 SOURCES  := $(shell find src -name '*.ts') package.json
-# --bytecode needs --format=esm, or it silently breaks (DESIGN.md §4). cbor-x's
+# --bytecode needs --format=esm, or it silently breaks (DESIGN.md §4); --splitting
+# keeps lazily imported commands out of start-up (--help). cbor-x's
 # native addon is compiled out: it corrupts decoding under Bun (DESIGN.md §3).
-BUILD_FLAGS := --compile --minify --bytecode --format=esm \
+BUILD_FLAGS := --compile --minify --bytecode --format=esm --splitting \
   --define 'process.env.CBOR_NATIVE_ACCELERATION_DISABLED="true"' \
   --define '__CCSHARE_VERSION__="$(VERSION)"' \
   --define '__CCSHARE_COMMIT__="$(COMMIT)"' \
@@ -34,7 +35,7 @@ typecheck: deps
 	$(BUN) x tsc --noEmit -p .
 
 test: build
-	$(BUN) test $(TEST_ARGS)
+	$(BUN) test --timeout 120000 $(TEST_ARGS)
 
 # One binary per platform in dist/release/ (Bun fetches each target's runtime
 # from the npm registry), then SHA256SUMS, the Homebrew formula and install.sh

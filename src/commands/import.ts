@@ -1,0 +1,82 @@
+import { defineCommand } from "citty";
+import { importBundle, listBundle } from "../bundle/import.ts";
+import { resumeCommand } from "../install/resume_command.ts";
+import { log } from "../ui/log.ts";
+import { Output } from "../ui/output.ts";
+import { passphraseForReceiving } from "../ui/passphrase.ts";
+import { chooseFromCatalog, describeSession } from "../ui/pick_received.ts";
+import { progressBar } from "../ui/progress.ts";
+import { describe, jsonArgs, passphraseArgs, repeated, yesArgs } from "./_shared.ts";
+
+export default defineCommand({
+  meta: describe({
+    name: "import",
+    description: "Install the sessions of a bundle file written by `ccshare export` (or just --list them).",
+    examples: [
+      "ccshare import sessions.ccs                          # asks for the passphrase, then which sessions",
+      "ccshare import sessions.ccs --list                   # what it holds; installs nothing",
+      "CCSHARE_PASSPHRASE=... ccshare import sessions.ccs --yes --into ~/src/app",
+      "ccshare import sessions.ccs --session 3f2a9c4e --json",
+    ],
+  }),
+  args: {
+    file: { type: "positional", required: true, description: "The bundle file (.ccs)", valueHint: "FILE" },
+    into: { type: "string", description: "Install for this project directory (default: the current directory)", valueHint: "DIR" },
+    passphrase: { ...passphraseArgs.passphrase, description: "The bundle's passphrase; else $CCSHARE_PASSPHRASE or a prompt. Other local users can see argv." },
+    session: { type: "string", description: "Import this session (id or unique prefix; repeatable)", valueHint: "ID" },
+    all: { type: "boolean", description: "Import every session in the bundle" },
+    list: { type: "boolean", description: "Show the bundle's sessions and install nothing" },
+    ...yesArgs,
+    ...jsonArgs,
+  },
+  async run({ args, rawArgs }) {
+    const json = Boolean(args.json);
+    const emit = (line: object) => json && process.stdout.write(JSON.stringify(line) + "\n");
+    const opening = {
+      path: args.file,
+      passphrase: () => passphraseForReceiving({ flag: args.passphrase, yes: args.yes || json }),
+      onDeriving: () => {
+        if (!json) log.info("Deriving the key...");
+      },
+    };
+
+    if (args.list) {
+      const { header, catalog } = await listBundle(opening);
+      emit({ event: "catalog", created: header.created, count: header.count, sessions: catalog });
+      if (!json) {
+        log.info(`${args.file} holds ${catalog.length} session${catalog.length === 1 ? "" : "s"}, exported ${header.created}:`);
+        const out = new Output();
+        for (const s of catalog) if (out.open) await out.write(`  ${s.id}  ${describeSession(s)}\n`);
+        await out.flush();
+      }
+      return;
+    }
+
+    const stop = new AbortController();
+    process.once("SIGINT", () => stop.abort());
+    process.once("SIGTERM", () => stop.abort());
+    const bar = json ? undefined : progressBar("Importing");
+    const result = await importBundle({
+      ...opening,
+      signal: stop.signal,
+      into: args.into ?? process.cwd(),
+      choose: async (catalog) => {
+        emit({ event: "catalog", sessions: catalog });
+        const ids = repeated(rawArgs, "session");
+        // A bundle is usually imported whole: --all, or --yes without --session, takes everything quietly.
+        if (args.all || (args.yes && ids.length === 0)) return catalog.map((s) => s.id);
+        return chooseFromCatalog(catalog, { ids, yes: args.yes, json });
+      },
+      onProgress: (p) => bar?.update(p.bytes, p.total),
+    });
+    bar?.finish();
+    const { target, folder, skipped } = result.install;
+    const installed = result.install.installed.map((i) => ({ ...i, resume: resumeCommand(target, i.newId ?? i.id) }));
+    emit({ event: "installed", target, folder, sessions: installed, skipped });
+    if (!json) {
+      for (const s of skipped) log.info(`Skipped ${s.id}: ${s.reason}`);
+      if (installed.length) log.success(`Installed ${installed.length} session${installed.length === 1 ? "" : "s"}. To continue:`);
+      for (const i of installed) process.stdout.write(`  ${i.resume}\n`);
+    }
+  },
+});
