@@ -32,9 +32,9 @@ dist/ccshare: node_modules/.installed $(SOURCES)
 	$(BUN) build src/cli.ts $(BUILD_FLAGS) --outfile $@
 
 typecheck: deps
-	$(BUN) x tsc --noEmit -p .
+	node_modules/.bin/tsc --noEmit -p .
 
-test: build
+test: build typecheck
 	$(BUN) test --timeout 120000 $(TEST_ARGS)
 
 # One binary per platform in dist/release/ (Bun fetches each target's runtime

@@ -30,7 +30,7 @@ function watchRss(pid: number): { peakMb: () => number; stop: () => void } {
   return { peakMb: () => peak, stop: () => (read(), clearInterval(timer)) };
 }
 
-async function firstJson(proc: Bun.Subprocess<any, "pipe", any>, event: string): Promise<Record<string, unknown>> {
+async function firstJson(proc: Bun.Subprocess<"ignore" | "pipe", "pipe", "pipe">, event: string): Promise<Record<string, unknown>> {
   const decoder = new TextDecoder();
   let buffered = "";
   for await (const chunk of proc.stdout) {

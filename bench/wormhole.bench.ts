@@ -51,7 +51,7 @@ const listening = (port: number) => async () => {
   }
 };
 
-async function firstJson(proc: Bun.Subprocess<any, "pipe", any>, event: string): Promise<Record<string, unknown>> {
+async function firstJson(proc: Bun.Subprocess<"ignore", "pipe", "pipe">, event: string): Promise<Record<string, unknown>> {
   const reader = proc.stdout.getReader();
   const decoder = new TextDecoder();
   let buffered = "";
@@ -71,7 +71,7 @@ async function firstJson(proc: Bun.Subprocess<any, "pipe", any>, event: string):
   }
 }
 
-async function mustExit(proc: Bun.Subprocess<any, any, "pipe">, what: string): Promise<void> {
+async function mustExit(proc: Bun.Subprocess<"ignore", "pipe", "pipe">, what: string): Promise<void> {
   const code = await proc.exited;
   if (code !== 0) throw new Error(`${what} exited ${code}: ${await new Response(proc.stderr).text()}`);
 }

@@ -10,7 +10,7 @@ import { install, type InstallResult } from "../install/install.ts";
 import type { Channel } from "../net/channel.ts";
 import { Unpacker } from "../pack/decode.ts";
 import { DEFAULT_LIMITS } from "../pack/limits.ts";
-import { decodeRecord, encodeRecord, type CatalogSession, type Record } from "../pack/records.ts";
+import { decodeRecord, encodeRecord, type CatalogSession, type Record as PackRecord } from "../pack/records.ts";
 import { handshakeAsReceiver } from "./handshake.ts";
 
 export interface ReceiveProgress {
@@ -42,10 +42,10 @@ export interface ReceiveResult {
 export async function receiveSessions(channel: Channel, o: ReceiveOptions): Promise<ReceiveResult> {
   const stallMs = o.stallTimeoutMs ?? 60_000;
   const session = await handshakeAsReceiver(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs });
-  const reply = async (record: Record): Promise<void> => channel.send(await session.sealReverse(encodeRecord(record)));
+  const reply = async (record: PackRecord): Promise<void> => channel.send(await session.sealReverse(encodeRecord(record)));
   let final = false;
   // One record in, then one credit back once it is processed (PROTOCOL.md §5).
-  const next = async (): Promise<Record> => {
+  const next = async (): Promise<PackRecord> => {
     let message: Uint8Array;
     try {
       message = await channel.receive(stallMs);
@@ -110,7 +110,7 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
   }
 }
 
-async function readCatalog(next: () => Promise<Record>, ack: () => Promise<void>): Promise<CatalogSession[]> {
+async function readCatalog(next: () => Promise<PackRecord>, ack: () => Promise<void>): Promise<CatalogSession[]> {
   const sessions: CatalogSession[] = [];
   for (;;) {
     const record = await next();
