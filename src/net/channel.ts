@@ -31,6 +31,12 @@ export class Inbox {
   private queue: Uint8Array[] = [];
   private waiters: { resolve: (m: Uint8Array) => void; reject: (e: Error) => void; timer?: ReturnType<typeof setTimeout> }[] = [];
   private ended: Error | undefined;
+  private bytes = 0;
+
+  /** Bytes received and not yet taken: what a peer that ignores credit would grow. */
+  get queuedBytes(): number {
+    return this.bytes;
+  }
 
   push(message: Uint8Array): void {
     const waiter = this.waiters.shift();
@@ -39,10 +45,20 @@ export class Inbox {
       waiter.resolve(message);
     } else {
       this.queue.push(message);
+      this.bytes += message.byteLength;
     }
   }
 
-  end(error: Error): void {
+  /**
+   * No more messages: waiters reject with `error`. Messages already queued
+   * are still taken first, unless `discard` (the stream broke the protocol,
+   * so nothing in it may be used, and its memory goes now).
+   */
+  end(error: Error, o: { discard?: boolean } = {}): void {
+    if (o.discard) {
+      this.queue = [];
+      this.bytes = 0;
+    }
     if (this.ended) return;
     this.ended = error;
     for (const w of this.waiters.splice(0)) {
@@ -53,7 +69,10 @@ export class Inbox {
 
   take(timeoutMs?: number): Promise<Uint8Array> {
     const next = this.queue.shift();
-    if (next) return Promise.resolve(next);
+    if (next) {
+      this.bytes -= next.byteLength;
+      return Promise.resolve(next);
+    }
     if (this.ended) return Promise.reject(this.ended);
     return new Promise((resolve, reject) => {
       const waiter: (typeof this.waiters)[number] = { resolve, reject };
@@ -75,7 +94,8 @@ export class Inbox {
  */
 export class CreditWindow {
   private credit: number;
-  private waiter: { resolve: () => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> } | undefined;
+  private waiters: { resolve: () => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }[] = [];
+  private failed: Error | undefined;
 
   constructor(initial: number) {
     this.credit = initial;
@@ -87,45 +107,80 @@ export class CreditWindow {
 
   /** Spend one credit, waiting up to `timeoutMs` for the receiver to grant more. */
   take(timeoutMs: number): Promise<void> {
-    if (this.credit > 0) {
+    if (this.failed) return Promise.reject(this.failed);
+    // Waiters are served in order, so a later take() never overtakes an earlier one.
+    if (this.credit > 0 && this.waiters.length === 0) {
       this.credit--;
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = undefined;
-        reject(new TimeoutError(`The receiver stopped reading for ${Math.round(timeoutMs / 1000)} s; giving up.`));
-      }, timeoutMs);
-      this.waiter = {
-        resolve: () => {
-          this.credit--;
-          resolve();
-        },
+      const waiter: (typeof this.waiters)[number] = {
+        resolve,
         reject,
-        timer,
+        timer: setTimeout(() => {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          reject(new TimeoutError(`The receiver stopped reading for ${Math.round(timeoutMs / 1000)} s; giving up.`));
+        }, timeoutMs),
       };
+      this.waiters.push(waiter);
     });
   }
 
   grant(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`credit must be a non-negative integer, got ${n}`);
     this.credit += n;
-    const waiter = this.waiter;
-    if (waiter && this.credit > 0) {
-      this.waiter = undefined;
+    while (this.credit > 0 && this.waiters.length > 0) {
+      const waiter = this.waiters.shift()!;
       clearTimeout(waiter.timer);
+      this.credit--;
       waiter.resolve();
     }
   }
 
-  /** Wake a pending take() with an error (the channel closed). */
+  /** Wake every pending take() with an error (the channel closed); later takes fail too. */
   fail(error: Error): void {
-    const waiter = this.waiter;
-    if (!waiter) return;
-    this.waiter = undefined;
-    clearTimeout(waiter.timer);
-    waiter.reject(error);
+    this.failed ??= error;
+    for (const waiter of this.waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.reject(error);
+    }
   }
 }
+
+/**
+ * WebSocket close codes ccshare sends (RFC 6455 §7.4.1 for 1xxx; the 4xxx
+ * codes are ours and echo the HTTP status of the same meaning). The relay
+ * (PROTOCOL.md §6) and the LAN listener (§2) close with these, and
+ * net/ws_channel.ts turns them into the error the user reads.
+ */
+export const CloseCode = {
+  normal: 1000,
+  /** The server is shutting down (relay SIGTERM) or the other side left. */
+  goingAway: 1001,
+  /** A text frame where only binary messages are allowed. */
+  unsupportedData: 1003,
+  /** A request the server will not serve (e.g. a malformed room code). */
+  policy: 1008,
+  /** A message over the size limit. */
+  tooBig: 1009,
+  internalError: 1011,
+  /** The relay or the room is full; try again later. */
+  tryAgainLater: 1013,
+  /** Wrong pipe token. */
+  forbidden: 4003,
+  /** No such room, or the room closed. */
+  roomNotFound: 4004,
+  /** The receiver this pipe was meant for is gone. */
+  peerNotFound: 4005,
+  /** A deadline passed: unpaired socket, idle pipe, room lifetime. */
+  timeout: 4008,
+  /** Another sharer holds this room code. */
+  roomTaken: 4009,
+  /** The other side reads too slowly: its send buffer passed the cap. */
+  tooSlow: 4010,
+  /** Too many joins from one address in a minute. */
+  tooManyJoins: 4029,
+} as const;
 
 /** Two connected in-memory Channels, for unit tests of the layers above. */
 export function memoryChannelPair(): [Channel, Channel] {

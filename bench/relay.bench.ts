@@ -1,0 +1,117 @@
+// Relay throughput and memory (PROTOCOL.md §5, §6; DESIGN.md §4): 200 room
+// pairs at once, each moving 5 MB through one relay (the binary, in a child
+// process) on loopback, with credit-based flow control on the clients: a
+// window of 8 x 1 MiB messages, the receiver acking each one.
+// Targets: nothing lost or corrupted (SHA-256 per pair), relay peak RSS
+// (VmHWM) <= 300 MB. Prints MB/s and wall time; exits 1 on a missed target.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CreditWindow, type Channel } from "../src/net/channel.ts";
+import { joinRoom, openRoom } from "../src/net/relay_client.ts";
+
+const PAIRS = 200;
+const BYTES_PER_PAIR = 5_000_000;
+const MESSAGE = Number(process.env.MSG ?? 1024 * 1024);
+const WINDOW = 8;
+const PEAK_RSS_LIMIT = 300 * 1024 * 1024;
+const binary = join(import.meta.dir, "../dist/ccshare");
+const cmd = process.env.RELAY_CMD ? process.env.RELAY_CMD.split(" ") : [binary, "relay", "--host", "127.0.0.1", "--port", "0", "--json", "--join-rate", "100000"];
+
+const relay = Bun.spawn(cmd, {
+  stdout: "pipe",
+  stderr: "inherit",
+  env: { ...process.env, CBOR_NATIVE_ACCELERATION_DISABLED: "true" },
+});
+const killRelay = () => relay.exitCode === null && relay.kill("SIGKILL");
+process.on("exit", killRelay);
+
+function peakRss(pid: number): number {
+  return Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) * 1024;
+}
+
+async function readyUrl(): Promise<string> {
+  const reader = relay.stdout.getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the relay exited before it was ready");
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  return JSON.parse(text.slice(0, text.indexOf("\n"))).url;
+}
+
+// Content distinct per pair and per message (views into one random pool),
+// so a lost, duplicated, reordered or crossed message changes the digest.
+const pool = randomPool();
+function randomPool(): Uint8Array {
+  const bytes = new Uint8Array(16 * MESSAGE);
+  for (let i = 0; i < bytes.length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
+  return bytes;
+}
+function chunk(pair: number, index: number, size: number): Uint8Array {
+  const offset = (pair * 7919 + index * 104_729) % (pool.length - MESSAGE);
+  return pool.subarray(offset, offset + size);
+}
+
+async function send(channel: Channel, pair: number): Promise<string> {
+  const window = new CreditWindow(WINDOW);
+  const hash = createHash("sha256");
+  const acks = (async () => {
+    for (let acked = 0; acked < Math.ceil(BYTES_PER_PAIR / MESSAGE); acked++) window.grant((await channel.receive(30_000)).length);
+  })();
+  for (let i = 0, sent = 0; sent < BYTES_PER_PAIR; i++) {
+    const message = chunk(pair, i, Math.min(MESSAGE, BYTES_PER_PAIR - sent));
+    await window.take(30_000);
+    hash.update(message);
+    await channel.send(message);
+    sent += message.byteLength;
+  }
+  await acks;
+  return hash.digest("hex");
+}
+
+async function receive(channel: Channel): Promise<string> {
+  const hash = createHash("sha256");
+  for (let received = 0; received < BYTES_PER_PAIR; ) {
+    const message = await channel.receive(30_000);
+    hash.update(message);
+    received += message.byteLength;
+    await channel.send(new Uint8Array(1)); // one credit per record processed (§5)
+  }
+  return hash.digest("hex");
+}
+
+async function setUpPair(url: string, pair: number) {
+  const code = `B${String(pair).padStart(5, "0")}`;
+  const room = await openRoom(url, code);
+  const peers = room.peers[Symbol.asyncIterator]();
+  const receiver = await joinRoom(url, code);
+  const sharer = await room.acceptPeer((await peers.next()).value!.id);
+  return { room, sharer, receiver };
+}
+
+let failed = false;
+try {
+  const url = await readyUrl();
+  const pairs = await Promise.all(Array.from({ length: PAIRS }, (_, i) => setUpPair(url, i)));
+  const started = performance.now();
+  const digests = await Promise.all(pairs.map(async (p, i) => Promise.all([send(p.sharer, i), receive(p.receiver)])));
+  const seconds = (performance.now() - started) / 1000;
+  const corrupt = digests.filter(([sent, got]) => sent !== got).length;
+  const peak = peakRss(relay.pid);
+  const totalMB = (PAIRS * BYTES_PER_PAIR) / 1e6;
+  for (const p of pairs) (p.sharer.close(), p.room.close());
+  console.log(`relay: ${PAIRS} pairs x ${BYTES_PER_PAIR / 1e6} MB = ${totalMB} MB in ${seconds.toFixed(2)} s wall: ${(totalMB / seconds).toFixed(0)} MB/s`);
+  console.log(`relay: digests ${PAIRS - corrupt}/${PAIRS} match${corrupt ? ` — ${corrupt} CORRUPT` : ""}`);
+  console.log(`relay: peak RSS ${(peak / 1048576).toFixed(0)} MiB (target <= ${PEAK_RSS_LIMIT / 1048576} MiB)${peak > PEAK_RSS_LIMIT ? " — MISSED" : ""}`);
+  failed = corrupt > 0 || !(peak <= PEAK_RSS_LIMIT);
+} catch (error) {
+  console.error(`relay bench failed: ${(error as Error).message}`);
+  failed = true;
+} finally {
+  relay.kill("SIGTERM");
+  await relay.exited;
+}
+process.exit(failed ? 1 : 0);

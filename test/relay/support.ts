@@ -1,0 +1,168 @@
+// Helpers for relay tests: a relay in a child process (the binary, Deno, or
+// Node), a paired sharer/receiver, raw sockets for attacks, close waiting.
+// Every process is started through test/support/bin.ts, so it is killed by pid.
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Channel } from "../../src/net/channel.ts";
+import { joinRoom, openRoom, type RelayRoom } from "../../src/net/relay_client.ts";
+import { bunPath, cliSource, denoPath, isolatedEnv, lines, requireBinary, run, start } from "../support/bin.ts";
+
+export type RelayRuntime = "binary" | "deno" | "node";
+
+export interface RelayProcess {
+  url: string;
+  port: number;
+  pid: number;
+  events: Record<string, unknown>[];
+  /** The first event (past or future) that matches, or a rejection after `timeoutMs`. */
+  waitFor(match: (e: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Resident and peak resident memory of the relay process, in bytes (Linux /proc). */
+  memory(): { rss: number; peak: number };
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number>;
+}
+
+let nodeBundle: string | undefined;
+/** Node 20 cannot run .ts: bundle the relay command for Node once (see node_entry.ts). */
+async function bundleForNode(): Promise<string> {
+  if (nodeBundle) return nodeBundle;
+  const out = join(mkdtempSync(join(tmpdir(), "ccshare-node-")), "relay.mjs");
+  const built = await run([bunPath, "build", join(import.meta.dir, "node_entry.ts"), "--target=node", "--format=esm", "--outfile", out]);
+  if (built.code !== 0 || !existsSync(out)) throw new Error(`bundling the CLI for Node failed:\n${built.stderr}`);
+  return (nodeBundle = out);
+}
+
+export async function spawnRelay(runtime: RelayRuntime = "binary", args: string[] = []): Promise<RelayProcess> {
+  const relayArgs = ["relay", "--host", "127.0.0.1", "--port", "0", "--json", ...args];
+  const cmd =
+    runtime === "binary" ? [requireBinary(), ...relayArgs]
+    : runtime === "deno" ? [denoPath, "run", "-A", cliSource, ...relayArgs]
+    : ["node", await bundleForNode(), ...relayArgs];
+  const proc = start(cmd, { env: isolatedEnv().env });
+  const events: Record<string, unknown>[] = [];
+  const waiters = new Set<{ match: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void }>();
+  let stderr = "";
+  void new Response(proc.stderr).text().then((t) => (stderr = t));
+  const reading = (async () => {
+    for await (const line of lines(proc.stdout)) {
+      if (!line.startsWith("{")) continue;
+      const event = JSON.parse(line) as Record<string, unknown>;
+      events.push(event);
+      for (const w of waiters) if (w.match(event)) (waiters.delete(w), w.resolve(event));
+    }
+  })();
+  const waitFor = (match: (e: Record<string, unknown>) => boolean, timeoutMs = 15_000) => {
+    const seen = events.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise<Record<string, unknown>>((resolve, reject) => {
+      const waiter = { match, resolve: (e: Record<string, unknown>) => (clearTimeout(timer), resolve(e)) };
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        reject(new Error(`relay (${runtime}) never logged the awaited event; events so far: ${JSON.stringify(events)}\nstderr: ${stderr}`));
+      }, timeoutMs);
+      waiters.add(waiter);
+    });
+  };
+  const ready = await Promise.race([
+    waitFor((e) => e.event === "ready", 30_000),
+    proc.exited.then(async (code) => {
+      await reading;
+      throw new Error(`relay (${runtime}) exited ${code} before it was ready: ${stderr}`);
+    }),
+  ]);
+  return {
+    url: ready.url as string,
+    port: ready.port as number,
+    pid: proc.pid,
+    events,
+    waitFor,
+    memory() {
+      const status = readFileSync(`/proc/${proc.pid}/status`, "utf8");
+      const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) * 1024;
+      return { rss: kb("VmRSS"), peak: kb("VmHWM") };
+    },
+    async stop() {
+      proc.kill("SIGTERM");
+      return proc.exited;
+    },
+  };
+}
+
+export interface Pair {
+  room: RelayRoom;
+  sharer: Channel;
+  receiver: Channel;
+}
+
+/** Open `code` on the relay, join it, and glue one pipe: the two ends of it. */
+export async function pair(url: string, code: string, room?: RelayRoom): Promise<Pair> {
+  room ??= await openRoom(url, code);
+  const peers = room.peers[Symbol.asyncIterator]();
+  const receiver = await joinRoom(url, code);
+  const { value } = await peers.next();
+  const sharer = await room.acceptPeer(value!.id);
+  return { room, sharer, receiver };
+}
+
+/** A raw WebSocket that resolves with its close event (code and reason). */
+export function dial(url: string): { ws: WebSocket; opened: Promise<void>; closed: Promise<{ code: number; reason: string }>; texts: string[] } {
+  const ws = new WebSocket(url);
+  ws.binaryType = "arraybuffer";
+  const texts: string[] = [];
+  ws.addEventListener("message", (e) => typeof e.data === "string" && texts.push(e.data));
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.addEventListener("open", () => resolve());
+    ws.addEventListener("close", () => reject(new Error(`${url} closed before opening`)));
+  });
+  opened.catch(() => {});
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason })));
+  return { ws, opened, closed, texts };
+}
+
+/**
+ * A WebSocket client that completes the handshake and then never reads
+ * again: the TCP socket is paused, so everything sent to it piles up.
+ */
+export function slowReader(url: string): Promise<Socket> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(u.port), u.hostname);
+    socket.on("error", reject);
+    socket.once("connect", () => {
+      const key = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+      socket.write(`GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    });
+    let head = "";
+    const onData = (chunk: Buffer) => {
+      head += chunk.toString("latin1");
+      if (!head.includes("\r\n\r\n")) return;
+      socket.off("data", onData);
+      if (!head.startsWith("HTTP/1.1 101")) return reject(new Error(`upgrade refused: ${head.split("\r\n")[0]}`));
+      socket.pause();
+      resolve(socket);
+    };
+    socket.on("data", onData);
+  });
+}
+
+export async function sha256(bytes: Uint8Array): Promise<string> {
+  return Buffer.from(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>)).toString("hex");
+}
+
+/** Deterministic, distinct content per (seed, index): corruption or reordering shows. */
+export function payload(seed: number, index: number, size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  let x = (seed * 2654435761 + index * 40503 + 1) >>> 0;
+  for (let i = 0; i < size; i += 4) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes[i] = x;
+    bytes[i + 1] = x >>> 8;
+    bytes[i + 2] = x >>> 16;
+    bytes[i + 3] = x >>> 24;
+  }
+  return bytes;
+}
