@@ -9,7 +9,7 @@ import { log } from "../ui/log.ts";
 import { passphraseForReceiving } from "../ui/passphrase.ts";
 import { chooseFromCatalog } from "../ui/pick_received.ts";
 import { pickSharer } from "../ui/pick_sharer.ts";
-import { progressBar } from "../ui/progress.ts";
+import { progressBar, throttled } from "../ui/progress.ts";
 import { describe, jsonArgs, passphraseArgs, relayArgs, repeated, yesArgs } from "./_shared.ts";
 
 export default defineCommand({
@@ -62,7 +62,7 @@ export default defineCommand({
           emit({ event: "catalog", sessions: catalog });
           return chooseFromCatalog(catalog, { all: args.all, ids: repeated(rawArgs, "session"), yes: args.yes, json });
         },
-        onProgress: (p) => (json ? emit({ event: "progress", ...p }) : bar?.update(p.bytes, p.total)),
+        onProgress: json ? throttled((p) => emit({ event: "progress", ...p })) : (p) => bar?.update(p.bytes, p.total),
       });
       bar?.finish();
       const install = result.install;

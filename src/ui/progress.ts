@@ -38,3 +38,17 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
     },
   };
 }
+
+/**
+ * At most ten progress reports a second (the first and the last always pass),
+ * so that --json consumers get a readable stream, not one line per record.
+ */
+export function throttled<T extends { bytes: number; total: number }>(report: (p: T) => void, intervalMs = 100): (p: T) => void {
+  let last = -Infinity;
+  return (p) => {
+    const now = performance.now();
+    if (now - last < intervalMs && p.bytes < p.total) return;
+    last = now;
+    report(p);
+  };
+}

@@ -3,13 +3,16 @@
 import type { ShareEvent } from "../transfer/share.ts";
 import { formatBytes } from "./format.ts";
 import { log } from "./log.ts";
-import { progressBar, type ProgressBar } from "./progress.ts";
+import { progressBar, throttled, type ProgressBar } from "./progress.ts";
 
 export function shareReporter(o: { json: boolean; code: string; receiveCommand: string }): (e: ShareEvent) => void {
   if (o.json) {
+    const print = (e: object) => process.stdout.write(JSON.stringify(e) + "\n");
+    const progress = new Map<number, (e: ShareEvent & { event: "progress" }) => void>();
     return (e) => {
-      const line = e.event === "ready" ? { ...e, code: o.code } : e;
-      process.stdout.write(JSON.stringify(line) + "\n");
+      if (e.event !== "progress") return print(e.event === "ready" ? { ...e, code: o.code } : e);
+      if (!progress.has(e.peer)) progress.set(e.peer, throttled(print));
+      progress.get(e.peer)!(e);
     };
   }
   const bars = new Map<number, ProgressBar>();
