@@ -2,6 +2,7 @@
 // each receiver is glued to a pipe the sharer dials for it. The relay never
 // parses peer messages; it forwards opaque bytes under the limits of
 // limits.ts, and logs counts and lifetimes, never content or addresses.
+import { RelayError } from "../errors.ts";
 import { CloseCode, type ChannelClose } from "../net/channel.ts";
 import { serveWebSockets, type ServerPeer } from "../net/ws_server.ts";
 import { AddressHasher } from "./address_hash.ts";
@@ -138,6 +139,8 @@ export async function startRelay(o: RelayOptions = {}): Promise<Relay> {
       if (pathname === "/healthz") return new Response(`ok rooms=${rooms.size} pipes=${pipes.size} waiting=${waitingCount()}\n`);
       return new Response("ccshare relay: WebSocket routes only (PROTOCOL.md §6)\n", { status: 404 });
     },
+  }).catch((error: Error) => {
+    throw new RelayError(`Could not listen on ${host}:${o.port ?? 0} (${error.message}); is something else using that port?`, { cause: error });
   });
 
   // Addresses are forgotten once their join budget has refilled.

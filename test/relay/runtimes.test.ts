@@ -3,9 +3,7 @@
 // .ts, so the test bundles the CLI for Node with `bun build --target=node`.
 import { afterAll, describe, expect, test } from "bun:test";
 import { CloseCode } from "../../src/net/channel.ts";
-import { joinRoom } from "../../src/net/relay_client.ts";
-import { RoomNotFoundError } from "../../src/errors.ts";
-import { pair, payload, sha256, spawnRelay, type RelayProcess, type RelayRuntime } from "./support.ts";
+import { dial, pair, payload, sha256, spawnRelay, type RelayProcess, type RelayRuntime } from "./support.ts";
 
 const running: RelayProcess[] = [];
 afterAll(() => Promise.all(running.map((r) => r.stop())));
@@ -22,7 +20,7 @@ describe.each(["deno", "node"] as RelayRuntime[])("the relay under %s", (runtime
     expect(await sha256(await receiver.receive(10_000))).toBe(await sha256(big));
     expect(await receiver.receive(10_000)).toEqual(payload(30, 1, 10));
     expect(await sharer.receive(10_000)).toEqual(payload(31, 0, 5000));
-    await expect((await joinRoom(r.url, "NXR00M")).receive(10_000)).rejects.toBeInstanceOf(RoomNotFoundError);
+    expect(await dial(`${r.url}/v1/join/NXR00M`).closed).toEqual({ code: CloseCode.roomNotFound, reason: "no such room" });
     sharer.close(CloseCode.normal, "done");
     expect(await receiver.closed).toEqual({ code: CloseCode.normal, reason: "done" });
     expect(await r.stop()).toBe(0);
