@@ -64,7 +64,7 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
   const ack = () => reply({ k: "credit", n: 1 });
 
   const catalog = await readCatalog(next, ack);
-  const wanted = [...new Set(await o.choose(catalog))];
+  const wanted = [...new Set(await keptAlive(o.choose(catalog), () => reply({ k: "credit", n: 0 })))];
   await reply({ k: "want", ids: wanted });
   const total = catalog.filter((s) => wanted.includes(s.id)).reduce((n, s) => n + s.bytes, 0);
 
@@ -107,6 +107,18 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
     throw error;
   } finally {
     await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** PROTOCOL.md §6: a relay closes a pipe idle for 60 s; a person may pick for longer. */
+const KEEP_ALIVE_MS = 20_000;
+
+async function keptAlive<T>(work: Promise<T>, ping: () => Promise<void>): Promise<T> {
+  const timer = setInterval(() => void ping().catch(() => undefined), KEEP_ALIVE_MS);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
   }
 }
 

@@ -32,8 +32,9 @@ export class ReverseStream {
         const message = await this.channel.receive();
         const record = decodeRecord(await this.session.openReverse(message));
         if (record.k === "credit") {
-          // A peer granting absurd credit could make us buffer without bound.
-          if (record.n < 1 || record.n > 1024) throw new ProtocolError(`The receiver granted ${record.n} credits; expected 1 to 1024.`);
+          // A peer granting absurd credit could make us buffer without bound. n = 0
+          // is a keep-alive while a person picks sessions (a relay closes idle pipes).
+          if (record.n > 1024) throw new ProtocolError(`The receiver granted ${record.n} credits; expected at most 1024.`);
           this.credit.grant(record.n);
         } else if (record.k === "want" || record.k === "result") {
           this.queue.push(record);
