@@ -1,10 +1,14 @@
 // HPKE (RFC 9180) with DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM,
 // sealing record streams: live transfers in mode_psk keyed by CPace
 // (PROTOCOL.md §3-4), offline bundles in mode_base keyed by scrypt (§7).
-// The only importer of @hpke/core (STYLE.md rule 2); its X25519 runs on
-// WebCrypto, which Bun and Deno both provide.
-import { Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256, type RecipientContext, type SenderContext } from "@hpke/core";
+// The only importer of @hpke/core (STYLE.md rule 2), which does the KEM
+// (key pairs, Encap, Decap; its X25519 runs on WebCrypto, which Bun and Deno
+// both provide). The key schedule and the record contexts are hpke_context.ts:
+// @hpke/core's contexts copied every record and took a WebCrypto round trip
+// (~45 µs) per record, several times what sealing a compressed chunk costs.
+import { CipherSuite, DhkemX25519HkdfSha256, HkdfSha256, Aes256Gcm } from "@hpke/core";
 import { BundleFormatError, ProtocolError, TamperedStreamError } from "../errors.ts";
+import { HpkeContext, keySchedule, MODE_BASE, MODE_PSK } from "./hpke_context.ts";
 
 const utf8 = new TextEncoder();
 /** PROTOCOL.md §3: HPKE info of a live transfer. */
@@ -20,6 +24,7 @@ export const PUBLIC_KEY_BYTES = 32;
 export const ENC_BYTES = 32;
 export const SEAL_OVERHEAD = 16;
 
+// Only the KEM of this suite is used; the AEAD and KDF named here must match hpke_context.ts.
 const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes256Gcm() });
 
 /** A recipient's X25519 key pair, with the public key already serialised. */
@@ -55,7 +60,7 @@ function recordAad(prefix: Uint8Array, final: boolean): Uint8Array {
 export class RecordSealer {
   private ended = false;
   constructor(
-    private readonly ctx: SenderContext,
+    private readonly ctx: HpkeContext,
     private readonly aadPrefix: Uint8Array,
     /** HPKE `enc`, which the receiver needs to set up its context. */
     readonly enc: Uint8Array,
@@ -66,12 +71,12 @@ export class RecordSealer {
     // A record after the final one would make truncation undetectable.
     if (this.ended) throw new ProtocolError("Tried to seal a record after the final one; this is a bug in ccshare.");
     if (final) this.ended = true;
-    return new Uint8Array(await this.ctx.seal(plain as BufferSource, recordAad(this.aadPrefix, final) as BufferSource));
+    return this.ctx.seal(recordAad(this.aadPrefix, final), plain);
   }
 
   /** RFC 9180 §5.3 secret export (for the reverse key). */
   async export(label: Uint8Array, bytes: number): Promise<Uint8Array> {
-    return new Uint8Array(await this.ctx.export(label as BufferSource, bytes));
+    return this.ctx.export(label, bytes);
   }
 }
 
@@ -81,7 +86,7 @@ export class RecordOpener {
   private ended = false;
   private queue: Promise<unknown> = Promise.resolve();
   constructor(
-    private readonly ctx: RecipientContext,
+    private readonly ctx: HpkeContext,
     private readonly aadPrefix: Uint8Array,
   ) {}
 
@@ -104,16 +109,13 @@ export class RecordOpener {
       this.failed = true;
       throw new TamperedStreamError();
     }
-    // The final flag travels only in the AAD. @hpke/core advances its sequence
-    // number only after a successful open, so a failed first try costs nothing.
+    // The final flag travels only in the AAD. The sequence number advances
+    // only after a successful open, so a failed first try costs nothing.
     for (const final of [false, true]) {
-      try {
-        const plain = new Uint8Array(await this.ctx.open(sealed as BufferSource, recordAad(this.aadPrefix, final) as BufferSource));
-        if (final) this.ended = true;
-        return { plain, final };
-      } catch {
-        // try the other flag, then give up
-      }
+      const plain = this.ctx.open(recordAad(this.aadPrefix, final), sealed);
+      if (!plain) continue;
+      if (final) this.ended = true;
+      return { plain, final };
     }
     this.failed = true;
     throw new TamperedStreamError();
@@ -121,7 +123,7 @@ export class RecordOpener {
 
   /** RFC 9180 §5.3 secret export (for the reverse key). */
   async export(label: Uint8Array, bytes: number): Promise<Uint8Array> {
-    return new Uint8Array(await this.ctx.export(label as BufferSource, bytes));
+    return this.ctx.export(label, bytes);
   }
 }
 
@@ -130,28 +132,42 @@ export function reverseKey(end: RecordSealer | RecordOpener): Promise<Uint8Array
   return end.export(REVERSE_LABEL, 32);
 }
 
+/** RFC 9180 §5.1.1-§5.1.2 SetupBaseS/SetupPSKS: Encap(pkR), then the key schedule. */
+async function setupSender(recipientPublicKey: Uint8Array, info: Uint8Array, psk?: Uint8Array): Promise<{ ctx: HpkeContext; enc: Uint8Array }> {
+  const pk = await suite.kem.deserializePublicKey(recipientPublicKey as BufferSource);
+  const { sharedSecret, enc } = await suite.kem.encap({ recipientPublicKey: pk });
+  const mode = psk ? MODE_PSK : MODE_BASE;
+  const schedule = keySchedule({ mode, sharedSecret: new Uint8Array(sharedSecret), info, psk, pskId: psk ? PSK_ID : undefined });
+  return { ctx: new HpkeContext(schedule), enc: new Uint8Array(enc) };
+}
+
+/** RFC 9180 §5.1.1-§5.1.2 SetupBaseR/SetupPSKR: Decap(enc, skR), then the key schedule. */
+async function setupRecipient(keyPair: RecipientKeyPair, enc: Uint8Array, info: Uint8Array, psk?: Uint8Array): Promise<HpkeContext> {
+  const sharedSecret = await suite.kem.decap({ recipientKey: keyPair.keys, enc: enc as BufferSource });
+  const mode = psk ? MODE_PSK : MODE_BASE;
+  return new HpkeContext(keySchedule({ mode, sharedSecret: new Uint8Array(sharedSecret), info, psk, pskId: psk ? PSK_ID : undefined }));
+}
+
 /** PROTOCOL.md §3, the sharer: SetupPSKS(pkR, info, psk, psk_id). */
 export async function setupTransferSender(recipientPublicKey: Uint8Array, psk: Uint8Array): Promise<RecordSealer> {
   if (recipientPublicKey.length !== PUBLIC_KEY_BYTES) {
     throw new ProtocolError(`The receiver's public key has ${recipientPublicKey.length} bytes (expected ${PUBLIC_KEY_BYTES}); aborting.`);
   }
-  let ctx: SenderContext;
+  let sender: { ctx: HpkeContext; enc: Uint8Array };
   try {
-    const pk = await suite.kem.deserializePublicKey(recipientPublicKey as BufferSource);
-    ctx = await suite.createSenderContext({ recipientPublicKey: pk, info: TRANSFER_INFO, psk: { id: PSK_ID, key: psk } });
+    sender = await setupSender(recipientPublicKey, TRANSFER_INFO, psk);
   } catch (error) {
     // e.g. a low-order X25519 point: the shared secret would be all zeros.
     throw new ProtocolError("The receiver sent an unusable public key; aborting.", { cause: error });
   }
-  return new RecordSealer(ctx, new Uint8Array(), new Uint8Array(ctx.enc));
+  return new RecordSealer(sender.ctx, new Uint8Array(), sender.enc);
 }
 
 /** PROTOCOL.md §3, the receiver: SetupPSKR(enc, skR, info, psk, psk_id). */
 export async function setupTransferReceiver(keyPair: RecipientKeyPair, enc: Uint8Array, psk: Uint8Array): Promise<RecordOpener> {
   if (enc.length !== ENC_BYTES) throw new ProtocolError(`The sharer's HPKE enc has ${enc.length} bytes (expected ${ENC_BYTES}); aborting.`);
   try {
-    const ctx = await suite.createRecipientContext({ recipientKey: keyPair.keys, enc: enc as BufferSource, info: TRANSFER_INFO, psk: { id: PSK_ID, key: psk } });
-    return new RecordOpener(ctx, new Uint8Array());
+    return new RecordOpener(await setupRecipient(keyPair, enc, TRANSFER_INFO, psk), new Uint8Array());
   } catch (error) {
     throw new ProtocolError("The sharer sent an unusable HPKE enc; aborting.", { cause: error });
   }
@@ -159,17 +175,15 @@ export async function setupTransferReceiver(keyPair: RecipientKeyPair, enc: Uint
 
 /** PROTOCOL.md §7, the writer: SetupBaseS(pk, "ccshare/1 bundle"); records' AAD starts with the header. */
 export async function setupBundleSender(publicKey: Uint8Array, header: Uint8Array): Promise<RecordSealer> {
-  const pk = await suite.kem.deserializePublicKey(publicKey as BufferSource);
-  const ctx = await suite.createSenderContext({ recipientPublicKey: pk, info: BUNDLE_INFO });
-  return new RecordSealer(ctx, header.slice(), new Uint8Array(ctx.enc));
+  const { ctx, enc } = await setupSender(publicKey, BUNDLE_INFO);
+  return new RecordSealer(ctx, header.slice(), enc);
 }
 
 /** PROTOCOL.md §7, the reader: SetupBaseR(enc, sk, "ccshare/1 bundle"). */
 export async function setupBundleReceiver(keyPair: RecipientKeyPair, enc: Uint8Array, header: Uint8Array): Promise<RecordOpener> {
   if (enc.length !== ENC_BYTES) throw new BundleFormatError(`This bundle's key field has ${enc.length} bytes (expected ${ENC_BYTES}); the file is damaged or not a ccshare bundle.`);
   try {
-    const ctx = await suite.createRecipientContext({ recipientKey: keyPair.keys, enc: enc as BufferSource, info: BUNDLE_INFO });
-    return new RecordOpener(ctx, header.slice());
+    return new RecordOpener(await setupRecipient(keyPair, enc, BUNDLE_INFO), header.slice());
   } catch (error) {
     throw new BundleFormatError("This bundle's key field is unusable; the file is damaged or not a ccshare bundle.", { cause: error });
   }

@@ -3,12 +3,14 @@
 // key = ctx.Export("ccshare/1 reverse", 32) with a 96-bit big-endian counter
 // nonce starting at 0. The counter orders the messages exactly as HPKE's
 // sequence number does the other way: a dropped, replayed or reordered
-// message fails to open.
+// message fails to open. One credit comes back per record (§5), so this runs
+// as often as the forward direction: AES-GCM through node:crypto (aes_gcm.ts).
 import { TamperedStreamError } from "../errors.ts";
+import { GCM_NONCE_BYTES as NONCE_BYTES, GCM_TAG_BYTES, GcmKey } from "./aes_gcm.ts";
 
-const NONCE_BYTES = 12;
 /** AES-256-GCM's tag, appended to every ciphertext. */
-export const REVERSE_TAG_BYTES = 16;
+export const REVERSE_TAG_BYTES = GCM_TAG_BYTES;
+const NO_AAD = new Uint8Array(0);
 
 function counterNonce(counter: number): Uint8Array {
   if (!Number.isSafeInteger(counter)) throw new RangeError(`reverse message counter overflowed at ${counter}`);
@@ -19,24 +21,22 @@ function counterNonce(counter: number): Uint8Array {
   return nonce;
 }
 
-async function importKey(key: Uint8Array, usage: "encrypt" | "decrypt"): Promise<CryptoKey> {
+function importKey(key: Uint8Array): GcmKey {
   if (key.length !== 32) throw new RangeError(`expected a 32-byte reverse key, got ${key.length} bytes`);
-  return crypto.subtle.importKey("raw", key as BufferSource, "AES-GCM", false, [usage]);
+  return new GcmKey(key);
 }
 
 /** The receiver's side: seals R -> S messages in order. */
 export class ReverseSealer {
   private counter = 0;
-  private constructor(private readonly key: CryptoKey) {}
+  private constructor(private readonly key: GcmKey) {}
 
   static async create(key: Uint8Array): Promise<ReverseSealer> {
-    return new ReverseSealer(await importKey(key, "encrypt"));
+    return new ReverseSealer(importKey(key));
   }
 
   async seal(plain: Uint8Array): Promise<Uint8Array> {
-    // Taken before the await, so concurrent calls still get distinct nonces in call order.
-    const iv = counterNonce(this.counter++);
-    return new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv: iv as BufferSource }, this.key, plain as BufferSource));
+    return this.key.seal(counterNonce(this.counter++), NO_AAD, plain);
   }
 }
 
@@ -45,10 +45,10 @@ export class ReverseOpener {
   private counter = 0;
   private failed = false;
   private queue: Promise<unknown> = Promise.resolve();
-  private constructor(private readonly key: CryptoKey) {}
+  private constructor(private readonly key: GcmKey) {}
 
   static async create(key: Uint8Array): Promise<ReverseOpener> {
-    return new ReverseOpener(await importKey(key, "decrypt"));
+    return new ReverseOpener(importKey(key));
   }
 
   /** Open the next message; any failure is final (the stream is no longer trusted). */
@@ -60,13 +60,12 @@ export class ReverseOpener {
 
   private async openNext(sealed: Uint8Array): Promise<Uint8Array> {
     if (this.failed) throw new TamperedStreamError();
-    try {
-      const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: counterNonce(this.counter) as BufferSource }, this.key, sealed as BufferSource);
-      this.counter++;
-      return new Uint8Array(plain);
-    } catch {
+    const plain = this.key.open(counterNonce(this.counter), NO_AAD, sealed);
+    if (!plain) {
       this.failed = true;
       throw new TamperedStreamError();
     }
+    this.counter++;
+    return plain;
   }
 }

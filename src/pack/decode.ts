@@ -7,7 +7,7 @@
 import { lstat, mkdir, readdir, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { CcshareError, DiskError, fromFsError, LimitExceededError, ProtocolError, TruncatedStreamError, UnsafePathError } from "../errors.ts";
-import { IncomingFile } from "./incoming_file.ts";
+import { IncomingFile, Inflater } from "./incoming_file.ts";
 import { withDefaults, type Limits } from "./limits.ts";
 import type { FileRecord, Record } from "./records.ts";
 import { checkSessionId, checkSessionPath } from "./safe_path.ts";
@@ -37,6 +37,7 @@ export class Unpacker {
   private state: State = "between files";
   private failure: CcshareError | undefined;
   private current: IncomingFile | undefined;
+  private inflater: Inflater | undefined;
   private currentSession = "";
   private ready = false;
   private files = 0;
@@ -65,6 +66,7 @@ export class Unpacker {
   /** The verified sessions, once `done` has arrived. Leaves the staging dir for the installer. */
   async finish(): Promise<UnpackedSession[]> {
     await this.queue;
+    this.release();
     if (this.failure) throw this.failure;
     if (this.state !== "done") {
       await this.fail(new TruncatedStreamError());
@@ -94,10 +96,17 @@ export class Unpacker {
     this.state = "failed";
     await this.current?.close();
     this.current = undefined;
+    this.release();
     // Only a dir this Unpacker took over (empty or created) is removed with its
     // contents; otherwise at most an empty one, never someone else's files.
     if (this.ready) await rm(this.stagingDir, { recursive: true, force: true }).catch(() => {});
     else await rmdir(this.stagingDir).catch(() => {});
+  }
+
+  /** Frees the decompressor; only called once no file is being written. */
+  private release(): void {
+    this.inflater?.close();
+    this.inflater = undefined;
   }
 
   private async step(record: Record): Promise<void> {
@@ -107,7 +116,7 @@ export class Unpacker {
         return this.startFile(record);
       case "data":
         if (this.state !== "in a file" || !this.current) throw this.outOfOrder(record.k);
-        return this.current.write(record.z, this.limits.maxChunkBytes);
+        return this.current.write(record.z, (this.inflater ??= new Inflater(this.limits.maxChunkBytes)));
       case "end":
         if (this.state !== "in a file" || !this.current) throw this.outOfOrder(record.k);
         return this.endFile(record.sha256);

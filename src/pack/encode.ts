@@ -1,24 +1,53 @@
 // Sessions -> record stream (PROTOCOL.md §4), the sharer's side. Files are read
-// as streams in chunks of at most 1 MiB; each chunk is compressed on its own
-// (one zstd frame per `data` record), which measured faster in Bun than one
-// streaming compressor flushed per record (~600 vs ~310 MB/s on 1 MiB of JSONL)
-// and lets the receiver cap every record's output separately. Level 1: ~2x the
-// speed of the default level 3 and a smaller output on transcripts (~8-10%).
-import { createHash } from "node:crypto";
+// in chunks of at most 1 MiB; each chunk is compressed on its own (one zstd
+// frame per `data` record), which lets the receiver cap every record's output
+// separately, by a context reused from chunk to chunk and file to file
+// (zstd.ts: a fresh context per chunk cost more than compressing). Reading one
+// chunk ahead measured no faster, warm or cold cache (the kernel reads ahead).
+// Level 1: see EncodeOptions.level.
 import { open, type FileHandle } from "node:fs/promises";
-import { constants as zlibConstants, zstdCompressSync } from "node:zlib";
 import type { CatalogEntry, SessionFile } from "../catalog/entry.ts";
 import { CcshareError, fromFsError, SessionChangedError } from "../errors.ts";
 import { DEFAULT_LIMITS } from "./limits.ts";
 import { encodeMessage, type CatalogRecord, type CatalogSession, type Record } from "./records.ts";
+import { StreamHash } from "./sha256.ts";
+import { ChunkCompressor } from "./zstd.ts";
 
-/** Output step of the compressor: a 1 MiB chunk of JSONL compresses to ~100 KB, so usually one step. */
-const COMPRESS_STEP = 128 * 1024;
+/**
+ * What reading a file takes: a compressor (~1 MB of native context plus its
+ * output buffer) and a read buffer. Handed back by finished files and reused,
+ * since fresh memory is what costs most here (zstd.ts); a file holds one for
+ * as long as it is read, so concurrent transfers never share one.
+ */
+interface Workspace {
+  compressor: ChunkCompressor;
+  buffer: Uint8Array;
+}
+const idle = new Map<number, Workspace[]>();
+const MAX_IDLE = 2;
+
+function takeWorkspace(level: number): Workspace {
+  const max = DEFAULT_LIMITS.maxChunkBytes;
+  return idle.get(level)?.pop() ?? { compressor: new ChunkCompressor(level, max), buffer: new Uint8Array(max) };
+}
+
+function giveBack(level: number, workspace: Workspace): void {
+  const list = idle.get(level) ?? [];
+  idle.set(level, list);
+  if (list.length < MAX_IDLE) list.push(workspace);
+  else workspace.compressor.close();
+}
 
 export interface EncodeOptions {
   /** Uncompressed bytes per `data` record; at most 1 MiB (PROTOCOL.md §4). */
   chunkBytes?: number;
-  /** zstd level. 1 keeps up with the network; JSONL still shrinks to ~8%. */
+  /**
+   * zstd level; 1 by default. Measured on 1 MiB chunks of bench/pack.bench.ts's
+   * transcripts (reused context): level 3 9.4% of the input at 580 MB/s, 1 9.7%
+   * at 650, -3 11.5% at 700, -5 11.9% at 750, -7 12.5% at 780. The fast levels
+   * gain under 20% of speed for 20-30% more bytes, which a relay link feels
+   * more than a LAN gains.
+   */
   level?: number;
 }
 
@@ -44,35 +73,39 @@ export async function* transferRecords(sessions: Iterable<OutgoingSession>, o: E
  */
 export async function* fileRecords(file: SessionFile, sessionId: string, o: EncodeOptions = {}): AsyncGenerator<Record> {
   const chunkBytes = Math.max(1, Math.min(o.chunkBytes ?? DEFAULT_LIMITS.maxChunkBytes, DEFAULT_LIMITS.maxChunkBytes));
-  const zstd = { params: { [zlibConstants.ZSTD_c_compressionLevel]: o.level ?? 1 }, chunkSize: COMPRESS_STEP };
+  const level = o.level ?? 1;
   let handle: FileHandle;
   try {
     handle = await open(file.abs, "r");
   } catch (error) {
     throw fromFsError(error, `opening ${file.path}`);
   }
+  let workspace: Workspace | undefined;
+  let hash: StreamHash | undefined;
   try {
     const size = (await handle.stat()).size;
     yield { k: "file", session: sessionId, path: file.path, size };
-    const hash = createHash("sha256");
-    // One buffer per file, reused: the compressor copies out of it.
-    const buffer = new Uint8Array(Math.min(chunkBytes, Math.max(size, 1)));
+    // On another core for large files (sha256.ts).
+    hash = new StreamHash(size);
+    if (size > 0) workspace = takeWorkspace(level);
     let position = 0;
     while (position < size) {
-      const want = Math.min(buffer.length, size - position);
-      const got = await readFully(handle, buffer, want, position, file.path);
+      const want = Math.min(chunkBytes, size - position);
+      const got = await readFully(handle, workspace!.buffer, want, position, file.path);
       if (got < want) {
         throw new SessionChangedError(`${file.path} shrank while it was being sent; nothing was installed on the other side. Try again.`);
       }
-      const chunk = buffer.subarray(0, got);
+      const chunk = workspace!.buffer.subarray(0, got);
       hash.update(chunk);
-      const z = zstdCompressSync(chunk, zstd);
-      // A plain Uint8Array view of the fresh Buffer: no copy.
-      yield { k: "data", z: new Uint8Array(z.buffer, z.byteOffset, z.byteLength) };
+      // Copied out of the compressor's buffer (~10% of the chunk): the record
+      // is the caller's to keep, and the compressor goes on to the next chunk.
+      yield { k: "data", z: workspace!.compressor.compress(chunk).slice() };
       position += got;
     }
-    yield { k: "end", sha256: new Uint8Array(hash.digest()) };
+    yield { k: "end", sha256: await hash.digest() };
   } finally {
+    hash?.dispose();
+    if (workspace) giveBack(level, workspace);
     await handle.close();
   }
 }
