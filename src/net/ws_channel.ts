@@ -47,9 +47,9 @@ interface Transport {
 }
 
 /**
- * Open sockets, held strongly until they close: Bun may otherwise collect a
- * WebSocket that only its own listeners reference, and a receive() pending on
- * it would then wait forever for a close that never comes (seen in tests).
+ * Open sockets, held strongly until they close. The web API promises that an
+ * open socket with listeners is not collected; this makes sure of it in every
+ * runtime, since a receive() pending on a collected socket would never settle.
  */
 const openSockets = new Set<WebSocket>();
 
