@@ -8,6 +8,7 @@ import { bytesToNumberLE, numberToBytesLE } from "@noble/curves/utils.js";
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { ProtocolError } from "../errors.ts";
+import { concat } from "../bytes/concat.ts";
 
 const Point = ristretto255.Point;
 const ORDER = Point.Fn.ORDER;
@@ -21,16 +22,6 @@ export const S_IN_BYTES = 128;
 export const POINT_BYTES = 32;
 /** G.I, the encoding of the identity element: 32 zero bytes (RFC 9496 §4.3.2). */
 export const IDENTITY = new Uint8Array(POINT_BYTES);
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** draft-21 prepend_len (appendix A): LEB128 length of `data`, then `data`. */
 export function prependLen(data: Uint8Array): Uint8Array {

@@ -9,6 +9,7 @@
 // ways (test/crypto/hpke_context.test.ts).
 import { createHmac } from "node:crypto";
 import { GCM_NONCE_BYTES, GcmKey } from "./aes_gcm.ts";
+import { concat } from "../bytes/concat.ts";
 
 /** RFC 9180 §5: mode identifiers. */
 export const MODE_BASE = 0x00;
@@ -24,16 +25,6 @@ export const AEAD_AES_128_GCM = 0x0001;
 const HASH_BYTES = 32; // Nh of HKDF-SHA256
 const utf8 = new TextEncoder();
 const HPKE_V1 = utf8.encode("HPKE-v1");
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 function i2osp(value: number, bytes: number): Uint8Array {
   const out = new Uint8Array(bytes);

@@ -20,6 +20,7 @@ import { LimitExceededError, ProtocolError, WrongPassphraseError } from "../erro
 import { CloseCode, type Channel } from "../net/channel.ts";
 import { DEFAULT_LIMITS } from "../pack/limits.ts";
 import { decodeMessage, encodeMessage, type Message } from "../pack/records.ts";
+import { concat } from "../bytes/concat.ts";
 
 export const PROTOCOL_VERSION = 1;
 const NONCE_BYTES = 16;
@@ -119,13 +120,6 @@ const hello = (role: "share" | "receive", nonce: Uint8Array) => encodeMessage({ 
 /** PROTOCOL.md §3: CI = lv_cat("ccshare/1", ROOM, "A:share", "B:receive", hello_S bytes, hello_R bytes). */
 function channelIdentifier(room: string, helloS: Uint8Array, helloR: Uint8Array): Uint8Array {
   return lvCat(utf8.encode("ccshare/1"), utf8.encode(room), utf8.encode("A:share"), utf8.encode("B:receive"), helloS, helloR);
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 /** A failed handshake never leaves the channel open: nothing more is sent on it. */

@@ -1,6 +1,7 @@
 // Writing a long result to stdout: batched, waiting when the pipe is full (so a
 // 400 MB transcript piped into `less` does not pile up in memory), and quiet
 // when the reader goes away (`ccshare show ID | head`).
+import { concat } from "../bytes/concat.ts";
 
 const BATCH = 64 * 1024;
 
@@ -34,7 +35,7 @@ export class Output {
     const parts = this.pending;
     this.pending = [];
     this.size = 0;
-    const data = parts.every((p) => typeof p === "string") ? parts.join("") : concat(parts);
+    const data = parts.every((p) => typeof p === "string") ? parts.join("") : joinText(parts);
     if (!this.stream.write(data)) await new Promise<void>((resolve) => {
       this.stream.once("drain", resolve);
       this.stream.once("error", () => resolve());
@@ -42,14 +43,7 @@ export class Output {
   }
 }
 
-function concat(parts: (string | Uint8Array)[]): Uint8Array {
+function joinText(parts: (string | Uint8Array)[]): Uint8Array {
   const encoder = new TextEncoder();
-  const bytes = parts.map((p) => (typeof p === "string" ? encoder.encode(p) : p));
-  const out = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
-  let at = 0;
-  for (const b of bytes) {
-    out.set(b, at);
-    at += b.length;
-  }
-  return out;
+  return concat(...parts.map((p) => (typeof p === "string" ? encoder.encode(p) : p)));
 }

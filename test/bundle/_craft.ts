@@ -10,6 +10,8 @@ import { importBundle } from "../../src/bundle/import.ts";
 import { sealBundle } from "../../src/bundle/write.ts";
 import { encodeMessage, type Record } from "../../src/pack/records.ts";
 import { fastScrypt, offered, receiver, sharer, snapshot, tempDir, type Receiver } from "./_bundle.ts";
+import { concat } from "../../src/bytes/concat.ts";
+export { concat };
 
 export const PASSPHRASE = "acid-zebra-quiz-lamp-orbit-maple-tiger-flute";
 
@@ -56,16 +58,6 @@ export function flipped(bytes: Uint8Array, at: number, mask = 0x01): Uint8Array 
   const copy = bytes.slice();
   copy[at]! ^= mask;
   return copy;
-}
-
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** A header written by hand: `fields` over a valid header's, then a random `enc`. */
