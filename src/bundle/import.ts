@@ -3,12 +3,9 @@
 //   bundle file -> crypto/open -> pack/decode (bounded, into staging) -> install/
 // Nothing reaches the projects folder unless every record authenticated, the
 // final one arrived, nothing follows it, and every file's digest matched.
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { claudeConfigDir } from "../catalog/paths.ts";
-import { BundleFormatError, CcshareError, fromFsError } from "../errors.ts";
-import { install, type InstallResult } from "../install/install.ts";
-import { Unpacker } from "../pack/decode.ts";
+import { BundleFormatError, CcshareError } from "../errors.ts";
+import type { InstallResult } from "../install/install.ts";
+import { Incoming } from "../transfer/incoming.ts";
 import type { CatalogSession, Record } from "../pack/records.ts";
 import type { BundleHeader } from "./format.ts";
 import { BundleReader } from "./read.ts";
@@ -67,14 +64,12 @@ export async function listBundle(o: OpenOptions): Promise<BundleListing> {
 
 export async function importBundle(o: ImportOptions): Promise<ImportResult> {
   const { reader, catalog } = await unlocked(o);
-  let staging: string | undefined;
-  let unpacker: Unpacker | undefined;
+  let incoming: Incoming | undefined;
   try {
     const wanted = [...new Set(await o.choose(catalog))];
     const listed = new Set(catalog.map((s) => s.id));
     const chosen = new Set(wanted);
-    staging = await makeStaging(join(claudeConfigDir(o.env), "projects"));
-    unpacker = new Unpacker(join(staging, "files"), { wantedIds: chosen });
+    incoming = await Incoming.open(chosen, o.env);
     // Files of sessions not chosen are read and authenticated, but not unpacked.
     let skipping = false;
     for (;;) {
@@ -87,38 +82,22 @@ export async function importBundle(o: ImportOptions): Promise<ImportResult> {
         }
         skipping = !chosen.has(record.session);
       }
-      if (!(skipping && isFilePart(record))) await unpacker.accept(record);
+      if (!(skipping && isFilePart(record))) await incoming.unpacker.accept(record);
       if (record.k === "end") skipping = false;
       if (record.k === "done") break;
     }
     await reader.expectEnd();
-    const unpacked = await unpacker.finish();
-    const projects = new Map(catalog.map((s) => [s.id, s.project]));
-    const result = await install({
-      staged: unpacked.map((u) => ({ id: u.id, project: projects.get(u.id) ?? "", dir: unpacker!.stagingDir, files: u.files.map((f) => f.path) })),
-      into: o.into,
-      env: o.env,
-    });
+    const result = await incoming.install({ catalog, into: o.into, env: o.env });
     return { header: reader.header, catalog, wanted, install: result };
   } catch (error) {
-    await unpacker?.abort();
+    await incoming?.abort();
     throw error;
   } finally {
     await reader.close();
-    if (staging) await rm(staging, { recursive: true, force: true });
+    await incoming?.dispose();
   }
 }
 
 function isFilePart(record: Record): boolean {
   return record.k === "file" || record.k === "data" || record.k === "end";
-}
-
-/** A staging dir on the same file system as the projects folder, as a live receive uses (transfer/receive.ts). */
-async function makeStaging(projectsDir: string): Promise<string> {
-  try {
-    await mkdir(projectsDir, { recursive: true, mode: 0o700 });
-    return await mkdtemp(join(projectsDir, ".ccshare-incoming-"));
-  } catch (error) {
-    throw fromFsError(error, "preparing a place to import sessions");
-  }
 }

@@ -2,16 +2,13 @@
 //   net/channel -> crypto/open -> pack/decode (bounded, into staging) -> install/
 // Nothing reaches the projects folder unless the whole stream arrived, every
 // record authenticated, and every file's digest matched (DESIGN.md §5).
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { claudeConfigDir } from "../catalog/paths.ts";
-import { fromFsError, PeerGoneError, ProtocolError, TruncatedStreamError } from "../errors.ts";
+import { PeerGoneError, ProtocolError, TruncatedStreamError } from "../errors.ts";
 import { install, type InstallResult } from "../install/install.ts";
 import type { Channel } from "../net/channel.ts";
-import { Unpacker } from "../pack/decode.ts";
 import { DEFAULT_LIMITS } from "../pack/limits.ts";
 import { decodeRecord, encodeRecord, type CatalogSession, type Record as PackRecord } from "../pack/records.ts";
 import { handshakeAsReceiver } from "./handshake.ts";
+import { Incoming } from "./incoming.ts";
 
 export interface ReceiveProgress {
   bytes: number;
@@ -68,15 +65,13 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
   await reply({ k: "want", ids: wanted });
   const total = catalog.filter((s) => wanted.includes(s.id)).reduce((n, s) => n + s.bytes, 0);
 
-  const sessionsRoot = join(claudeConfigDir(o.env), "projects");
-  const staging = await makeStaging(sessionsRoot);
-  const unpacker = new Unpacker(join(staging, "files"), { wantedIds: new Set(wanted) });
+  const incoming = await Incoming.open(new Set(wanted), o.env);
   try {
     let bytes = 0;
     let fileLeft = 0;
     for (;;) {
       const record = await next();
-      await unpacker.accept(record);
+      await incoming.unpacker.accept(record);
       if (final) break;
       if (record.k === "file") fileLeft = record.size;
       if (record.k === "data") {
@@ -88,14 +83,8 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
       }
       await ack();
     }
-    const unpacked = await unpacker.finish();
     if (wanted.length === 0) return { catalog, wanted };
-    const projects = new Map(catalog.map((s) => [s.id, s.project]));
-    const result = await (o.install ?? install)({
-      staged: unpacked.map((u) => ({ id: u.id, project: projects.get(u.id) ?? "", dir: unpacker.stagingDir, files: u.files.map((f) => f.path) })),
-      into: o.into,
-      env: o.env,
-    });
+    const result = await incoming.install({ catalog, into: o.into, env: o.env, using: o.install });
     await reply({
       k: "result",
       installed: result.installed.map((i) => ({ id: i.id, ...(i.newId ? { newId: i.newId } : {}), folder: result.folder })),
@@ -103,10 +92,10 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
     }).catch(() => undefined); // the sharer may already be gone; the install stands.
     return { catalog, wanted, install: result };
   } catch (error) {
-    await unpacker.abort();
+    await incoming.abort();
     throw error;
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    await incoming.dispose();
   }
 }
 
@@ -131,15 +120,5 @@ async function readCatalog(next: () => Promise<PackRecord>, ack: () => Promise<v
     await ack();
     if (sessions.length > record.total) throw new ProtocolError(`The catalog listed more sessions than its total of ${record.total}.`);
     if (sessions.length === record.total) return sessions;
-  }
-}
-
-/** A staging dir on the same file system as the projects folder, so install can rename (SESSIONS-FORMAT.md step 6). */
-async function makeStaging(projectsDir: string): Promise<string> {
-  try {
-    await mkdir(projectsDir, { recursive: true, mode: 0o700 });
-    return await mkdtemp(join(projectsDir, ".ccshare-incoming-"));
-  } catch (error) {
-    throw fromFsError(error, "preparing a place to receive sessions");
   }
 }
