@@ -7,13 +7,23 @@
 // tree comes from a peer, and the installer never follows a link out of it
 // (O_NONBLOCK too, so that a FIFO is refused instead of blocking the open).
 // The destination is created exclusively ("wx"), so nothing existing is
-// overwritten, then synced before the caller verifies and renames it.
+// overwritten.
+//
+// It is not fsync'ed: the install is atomic against a crashing or concurrent
+// process (Claude Code sees a transcript only once it is linked into place,
+// complete: commit.ts), which needs no flush; an fsync per file made the copy
+// wait for the disk (~450 MB/s here against ~2 GB/s into the page cache) to
+// guard only against a power cut in the seconds after an install, which the
+// sharer can repeat.
+import { Buffer } from "node:buffer";
 import { constants } from "node:fs";
 import { lstat, open, type FileHandle } from "node:fs/promises";
 import { UnsafePathError } from "../errors.ts";
+import { giveBack, lineBlocks, takeBuffer } from "./line_blocks.ts";
+import type { Splice } from "./line_edit.ts";
 
-/** Rewrites one line (without its "\n"); returns undefined to keep it as is. */
-export type LineFilter = (line: Uint8Array) => Uint8Array | undefined;
+/** The edits of one line (without its "\n"), in order, or undefined to keep it as is. */
+export type LineFilter = (line: Uint8Array) => Splice[] | undefined;
 
 const CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
@@ -22,8 +32,8 @@ export const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (co
 
 /** Opens a staged file for reading without following a symlink; refuses anything but a regular file. */
 export async function openRegularFile(path: string, shownAs: string): Promise<FileHandle> {
-  // Checked before opening too, for platforms without O_NOFOLLOW (Windows).
-  if ((await lstat(path)).isSymbolicLink()) throw new UnsafePathError(`Refusing to install ${shownAs}: it is a symbolic link.`);
+  // Checked before opening, for platforms without O_NOFOLLOW (Windows); elsewhere open() refuses a link itself.
+  if (constants.O_NOFOLLOW === undefined && (await lstat(path)).isSymbolicLink()) throw new UnsafePathError(`Refusing to install ${shownAs}: it is a symbolic link.`);
   let handle: FileHandle;
   try {
     handle = await open(path, READ_FLAGS);
@@ -38,48 +48,70 @@ export async function openRegularFile(path: string, shownAs: string): Promise<Fi
   return handle;
 }
 
-/** Buffers small writes into ~1 MiB writes. */
+/**
+ * Gathers pieces into 1 MiB buffers and writes each, when full, with one call.
+ * Two buffers: one is written to the file while the next is filled, so the disk
+ * write overlaps the scan of the next lines. Pieces of a buffer's size or more
+ * go straight through.
+ */
 class Output {
-  private parts: Uint8Array[] = [];
-  private pending = 0;
+  private buffer = takeBuffer();
+  private spare = takeBuffer();
+  private used = 0;
+  /** The write of `spare`, in flight; its failure surfaces at the next push or flush. */
+  private writing: Promise<void> = Promise.resolve();
   written = 0;
   constructor(private readonly handle: FileHandle) {}
 
-  async push(bytes: Uint8Array): Promise<void> {
-    if (bytes.length === 0) return;
-    this.parts.push(bytes);
-    this.pending += bytes.length;
-    if (this.pending >= CHUNK) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    if (this.pending === 0) return;
-    const joined = this.parts.length === 1 ? this.parts[0]! : concat(this.parts, this.pending);
-    let offset = 0;
-    while (offset < joined.length) {
-      const { bytesWritten } = await this.handle.write(joined, offset, joined.length - offset);
-      offset += bytesWritten;
+  /** Takes the pieces in order; each may be reused by the caller once this resolves. */
+  async push(pieces: Uint8Array[]): Promise<void> {
+    for (const piece of pieces) {
+      if (piece.length > this.buffer.length - this.used) await this.swap();
+      if (piece.length >= this.buffer.length) {
+        await this.writing;
+        await this.write(piece);
+        continue;
+      }
+      this.buffer.set(piece, this.used);
+      this.used += piece.length;
     }
-    this.written += joined.length;
-    this.parts = [];
-    this.pending = 0;
   }
-}
 
-function concat(parts: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
+  /** Writes everything pushed; resolves once it is in the file. */
+  async flush(): Promise<void> {
+    await this.swap();
+    await this.writing;
   }
-  return out;
+
+  /** Waits for any write in flight and hands the buffers back (after a failure too). */
+  async close(): Promise<void> {
+    await this.writing.catch(() => {});
+    giveBack(this.buffer);
+    giveBack(this.spare);
+  }
+
+  /** Starts writing the filled buffer and continues in the other one once its own write is done. */
+  private async swap(): Promise<void> {
+    await this.writing;
+    if (this.used === 0) return;
+    const full = this.buffer.subarray(0, this.used);
+    [this.buffer, this.spare] = [this.spare, this.buffer];
+    this.used = 0;
+    this.writing = this.write(full);
+    this.writing.catch(() => {}); // surfaced by the next swap, push or flush
+  }
+
+  private async write(bytes: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < bytes.length) offset += (await this.handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
+    this.written += bytes.length;
+  }
 }
 
 /**
- * Copies `from` to a new file `to` (mode 0600, mtime `mtime`), passing each line
- * through `filter` when given. Line terminators and a missing final newline are
- * kept exactly. Returns the number of bytes written.
+ * Copies `from` to a new file `to` (mode 0600, mtime `mtime`), applying
+ * `filter`'s edits to each line when given. Line terminators and a missing
+ * final newline are kept exactly. Returns the number of bytes written.
  */
 export async function copyFile(o: { from: string; to: string; shownAs: string; mtime: Date; filter?: LineFilter }): Promise<number> {
   const input = await openRegularFile(o.from, o.shownAs);
@@ -87,52 +119,56 @@ export async function copyFile(o: { from: string; to: string; shownAs: string; m
   try {
     output = await open(o.to, "wx", 0o600);
     const out = new Output(output);
-    const buffer = new Uint8Array(CHUNK);
-    // Pieces of a line that spans chunk boundaries.
-    let carry: Uint8Array[] = [];
-    let carried = 0;
-    for (;;) {
-      const { bytesRead } = await input.read(buffer, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      // The buffer is reused, so keep copies of anything held past this chunk.
-      const chunk = buffer.slice(0, bytesRead);
-      if (!o.filter) {
-        await out.push(chunk);
-        continue;
-      }
-      let start = 0;
-      for (let nl = chunk.indexOf(NEWLINE); nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
-        let line: Uint8Array = chunk.subarray(start, nl);
-        if (carried > 0) {
-          line = concat([...carry, line], carried + line.length);
-          carry = [];
-          carried = 0;
-        }
-        await out.push(o.filter(line) ?? line);
-        await out.push(chunk.subarray(nl, nl + 1));
-        start = nl + 1;
-      }
-      if (start < chunk.length) {
-        carry.push(chunk.subarray(start));
-        carried += chunk.length - start;
-      }
+    try {
+      if (o.filter) await copyLines(input, out, o.filter);
+      else await copyBytes(input, out);
+      await out.flush();
+    } finally {
+      await out.close();
     }
-    if (carried > 0) {
-      // The last line has no newline (or is torn): still offered to the filter,
-      // which leaves anything that does not parse unchanged.
-      const line = concat(carry, carried);
-      await out.push(o.filter?.(line) ?? line);
-    }
-    await out.flush();
     // Explicit, because the umask may have narrowed the creation mode and an
     // existing umask never widens it; then mtime last, after every write.
     await output.chmod(0o600);
     await output.utimes(o.mtime, o.mtime);
-    await output.sync();
     return out.written;
   } finally {
     await input.close();
     await output?.close();
+  }
+}
+
+async function copyBytes(input: FileHandle, out: Output): Promise<void> {
+  const buffer = takeBuffer();
+  try {
+    for (;;) {
+      const { bytesRead } = await input.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      await out.push([buffer.subarray(0, bytesRead)]);
+    }
+  } finally {
+    giveBack(buffer);
+  }
+}
+
+/** Unchanged lines go out as runs of the block they were read in; an edited line as its kept parts and the new values. */
+async function copyLines(input: FileHandle, out: Output, filter: LineFilter): Promise<void> {
+  for await (const block of lineBlocks(input)) {
+    const pieces: Uint8Array[] = [];
+    // block[kept, ...) is not handed over yet.
+    let kept = 0;
+    for (let start = 0; start < block.length; ) {
+      const newline = block.indexOf(NEWLINE, start);
+      const end = newline < 0 ? block.length : newline;
+      // A last line without a newline (or torn) is offered too; the filter leaves anything that does not parse alone.
+      const splices = filter(block.subarray(start, end));
+      for (const splice of splices ?? []) {
+        pieces.push(block.subarray(kept, start + splice.start), splice.bytes);
+        kept = start + splice.end;
+      }
+      start = end + 1;
+    }
+    pieces.push(block.subarray(kept));
+    await out.push(pieces);
   }
 }
 
@@ -151,7 +187,7 @@ export async function sameContent(a: string, b: string): Promise<boolean> {
       const [ra, rb] = await Promise.all([left.read(x, 0, CHUNK, null), right.read(y, 0, CHUNK, null)]);
       if (ra.bytesRead !== rb.bytesRead) return false;
       if (ra.bytesRead === 0) return true;
-      for (let i = 0; i < ra.bytesRead; i++) if (x[i] !== y[i]) return false;
+      if (Buffer.compare(x.subarray(0, ra.bytesRead), y.subarray(0, rb.bytesRead)) !== 0) return false;
     }
   } catch {
     return false;

@@ -20,7 +20,7 @@ import { fromFsError } from "../errors.ts";
 import { commitSession } from "./commit.ts";
 import { prepareSession, type PreparedSession } from "./prepare.ts";
 import { projectFolder, resolveTarget } from "./project_folder.ts";
-import { addToSessionIndex, type SessionIndexEntry } from "./session_index.ts";
+import { addToSessionIndex, hasSessionIndex, readSessionFacts, type SessionFacts, type SessionIndexEntry } from "./session_index.ts";
 import { checkStagedSession, type StagedSession } from "./staged_session.ts";
 
 export type { StagedSession } from "./staged_session.ts";
@@ -78,25 +78,29 @@ export async function install(o: InstallOptions): Promise<InstallResult> {
       }
     }
 
-    const index: SessionIndexEntry[] = [];
+    const placed: { session: PreparedSession; path: string }[] = [];
     for (const session of prepared) {
       try {
         const path = await commitSession(session, folder);
         result.installed.push({ id: session.id, ...(session.finalId !== session.id ? { newId: session.finalId } : {}), path });
-        index.push(indexEntry(session, path, target, now));
+        placed.push({ session, path });
       } catch (error) {
         result.skipped.push({ id: session.id, reason: fromFsError(error, `placing session ${session.id}`).message });
       }
     }
-    await addToSessionIndex(folder, index);
+    // Step 7. Most folders have no index: then no line is ever decoded.
+    if (placed.length > 0 && (await hasSessionIndex(folder))) {
+      const index: SessionIndexEntry[] = [];
+      for (const { session, path } of placed) index.push(indexEntry(session, path, target, now, await readSessionFacts(path)));
+      await addToSessionIndex(folder, index);
+    }
     return result;
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
 }
 
-function indexEntry(session: PreparedSession, path: string, target: string, now: Date): SessionIndexEntry {
-  const facts = session.facts;
+function indexEntry(session: PreparedSession, path: string, target: string, now: Date, facts: SessionFacts): SessionIndexEntry {
   return {
     sessionId: session.finalId,
     fullPath: path,

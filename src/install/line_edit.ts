@@ -4,14 +4,19 @@
 //
 // Why not JSON.parse + JSON.stringify: re-serialising changes bytes the install
 // must keep (number spellings such as 1.0 or 1e3, escapes such as "\/" or
-// "\u00e9", whitespace), and a transcript is the user's record. Instead the line
-// is parsed once to learn whether an edit is needed and then scanned to find the
-// exact character span of each top-level value; only those spans are replaced by
-// the JSON encoding of the new value. Nested fields with the same names (a tool
-// input's `cwd`, a subagent result's `sessionId`) are never touched because the
-// scanner skips nested values whole. Lines that are not valid UTF-8 or not a
-// JSON object (a torn last line, garbage) are copied unchanged.
+// "\u00e9", whitespace), and a transcript is the user's record. Instead the exact
+// character span of each top-level value is found and only those spans are
+// replaced by the JSON encoding of the new value. Nested fields with the same
+// names (a tool input's `cwd`, a subagent result's `sessionId`) are never
+// touched because nested values are skipped whole. Lines that are not valid
+// UTF-8 or not a JSON object (a torn last line, garbage) are copied unchanged.
+//
+// Two paths give the same edits: lineEditor() works on the bytes (line_scan.ts)
+// and is what the installer runs; parseLine() + editLine() decode and JSON.parse
+// the line, and are the fallback for lines the byte scanner leaves alone.
+import { Buffer, isUtf8 } from "node:buffer";
 import type { CwdRewrite } from "./cwd_rewrite.ts";
+import { keySet, scanTopLevel, type TopLevelValue } from "./line_scan.ts";
 
 export interface LineEdit {
   cwd: CwdRewrite;
@@ -57,6 +62,76 @@ function replacement(key: string, value: unknown, edit: LineEdit): string | unde
 }
 
 const EDITED_KEYS = new Set(["cwd", "relocatedCwd", "sessionId"]);
+
+/** Replace `line[start, end)` with `bytes`. */
+export interface Splice {
+  start: number;
+  end: number;
+  bytes: Uint8Array;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+/** `\u00` + 4-7 is how every escaped ASCII letter starts, so an escaped spelling of a key contains it. */
+const ESCAPED_LETTER = Buffer.from("\\u00");
+
+/**
+ * The edits one line needs, as splices of its bytes, or undefined to keep it as
+ * it is. Gives exactly editLine()'s result on every line.
+ */
+export function lineEditor(edit: LineEdit): (line: Uint8Array) => Splice[] | undefined {
+  const names = edit.sessionId ? ["cwd", "relocatedCwd", "sessionId"] : ["cwd", "relocatedCwd"];
+  const keys = keySet(names);
+  const needles = names.map((name) => Buffer.from(`"${name}"`));
+  const mayHoldKey = (line: Buffer): boolean => {
+    for (const needle of needles) if (line.indexOf(needle) >= 0) return true;
+    for (let at = line.indexOf(ESCAPED_LETTER); at >= 0; at = line.indexOf(ESCAPED_LETTER, at + 1)) {
+      const digit = line[at + 4]!;
+      if (digit >= 0x34 && digit <= 0x37) return true;
+    }
+    return false;
+  };
+  // The encoded new value per key for the raw value last seen: a session records the same few cwds on line after line.
+  const last = new Map<string, { raw: Uint8Array; bytes: Uint8Array | undefined }>();
+  const newValue = (line: Uint8Array, value: TopLevelValue): Uint8Array | undefined => {
+    const seen = last.get(value.key);
+    if (seen && sameBytes(seen.raw, line, value.start, value.end)) return seen.bytes;
+    const raw = line.slice(value.start, value.end);
+    const next = replacement(value.key, JSON.parse(decoder.decode(raw)), edit);
+    const bytes = next === undefined ? undefined : encoder.encode(JSON.stringify(next));
+    last.set(value.key, { raw, bytes });
+    return bytes;
+  };
+  return (line) => {
+    // A line where no spelling of the keys occurs (a snapshot, a title) needs neither a scan nor an edit.
+    if (!mayHoldKey(Buffer.from(line.buffer, line.byteOffset, line.length))) return undefined;
+    const values = scanTopLevel(line, keys);
+    if (values === undefined) return exactSplices(line, edit);
+    if (values.length === 0 || !isUtf8(line)) return undefined;
+    const splices: Splice[] = [];
+    // As in editLine(): JSON.parse keeps the last of duplicate keys, so that one decides whether the line is edited.
+    const decisive = new Map<string, boolean>();
+    for (const value of values) {
+      const bytes = value.isString ? newValue(line, value) : undefined;
+      if (bytes) splices.push({ start: value.start, end: value.end, bytes });
+      decisive.set(value.key, bytes !== undefined);
+    }
+    return [...decisive.values()].includes(true) ? splices : undefined;
+  };
+}
+
+function sameBytes(a: Uint8Array, line: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== line[start + k]) return false;
+  return true;
+}
+
+/** The JSON.parse path, for lines the byte scanner does not vouch for: one splice of the whole line. */
+function exactSplices(bytes: Uint8Array, edit: LineEdit): Splice[] | undefined {
+  const line = parseLine(bytes);
+  const edited = line && editLine(line, edit);
+  return edited === undefined ? undefined : [{ start: 0, end: bytes.length, bytes: encoder.encode(edited) }];
+}
 
 /** The edited line text, or undefined when nothing changes. */
 export function editLine(line: ParsedLine, edit: LineEdit): string | undefined {

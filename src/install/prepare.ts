@@ -8,8 +8,7 @@ import { dirname, join } from "node:path";
 import { UnsafePathError } from "../errors.ts";
 import { cwdRewrite } from "./cwd_rewrite.ts";
 import { copyFile, sameContent, type LineFilter } from "./file_copy.ts";
-import { editLine, parseLine, type LineEdit } from "./line_edit.ts";
-import { SessionFacts } from "./session_index.ts";
+import { lineEditor, type LineEdit } from "./line_edit.ts";
 import { checkStagedSession, renamedPath, type StagedFile, type StagedSession } from "./staged_session.ts";
 
 export interface PreparedSession {
@@ -21,7 +20,6 @@ export interface PreparedSession {
   /** Legacy agent file names to place (in `stage` and in the project folder alike). */
   agents: string[];
   hasSessionFolder: boolean;
-  facts: SessionFacts;
 }
 
 export type Preparation = { prepared: PreparedSession } | { skipped: { id: string; reason: string } };
@@ -72,13 +70,12 @@ export async function prepareSession(session: StagedSession, ctx: PrepareContext
   }
 
   const edit: LineEdit = { cwd, ...(finalId !== id ? { sessionId: { from: id, to: finalId } } : {}) };
-  const facts = new SessionFacts();
   const written = new Map<string, number>();
   for (const file of files) {
     const relative = renamedPath(file, id, finalId);
     const to = join(stage, relative);
-    await mkdir(dirname(to), { recursive: true, mode: 0o700 });
-    written.set(relative, await writeFile(session, file, to, edit, ctx.now, file.kind === "transcript" ? facts : undefined));
+    if (relative.includes("/")) await mkdir(dirname(to), { recursive: true, mode: 0o700 });
+    written.set(relative, await writeFile(session, file, to, edit, ctx.now));
   }
   await verify(stage, written);
   const agents: string[] = [];
@@ -93,7 +90,7 @@ export async function prepareSession(session: StagedSession, ctx: PrepareContext
   const hasSessionFolder = files.some((f) => f.kind === "session-folder");
   if (hasSessionFolder) await freshenFolders(join(stage, finalId), ctx.now);
   ctx.claimed.set(finalId, join(stage, `${finalId}.jsonl`));
-  return { prepared: { id, finalId, stage, agents, hasSessionFolder, facts } };
+  return { prepared: { id, finalId, stage, agents, hasSessionFolder } };
 }
 
 /**
@@ -101,7 +98,7 @@ export async function prepareSession(session: StagedSession, ctx: PrepareContext
  * directory on the way for a symlink first: the final component is opened with
  * O_NOFOLLOW, but `<id>/` itself could be a link out of the staging dir.
  */
-async function writeFile(session: StagedSession, file: StagedFile, to: string, edit: LineEdit, now: Date, facts?: SessionFacts): Promise<number> {
+async function writeFile(session: StagedSession, file: StagedFile, to: string, edit: LineEdit, now: Date): Promise<number> {
   const segments = file.path.split("/");
   for (let i = 1; i < segments.length; i++) {
     const dir = join(session.dir, ...segments.slice(0, i));
@@ -110,20 +107,8 @@ async function writeFile(session: StagedSession, file: StagedFile, to: string, e
       throw new UnsafePathError(`Refusing to install ${file.path} of session ${session.id}: ${segments.slice(0, i).join("/")} is not a plain folder.`);
     }
   }
-  const filter: LineFilter | undefined = file.path.endsWith(".jsonl") ? lineFilter(edit, facts) : undefined;
+  const filter: LineFilter | undefined = file.path.endsWith(".jsonl") ? lineEditor(edit) : undefined;
   return copyFile({ from: join(session.dir, ...segments), to, shownAs: `${file.path} of session ${session.id}`, mtime: now, filter });
-}
-
-const encoder = new TextEncoder();
-
-function lineFilter(edit: LineEdit, facts?: SessionFacts): LineFilter {
-  return (bytes) => {
-    const line = parseLine(bytes);
-    if (!line) return undefined;
-    facts?.add(line.value);
-    const edited = editLine(line, edit);
-    return edited === undefined ? undefined : encoder.encode(edited);
-  };
 }
 
 /**

@@ -9,6 +9,9 @@
 import { randomUUID } from "node:crypto";
 import { open, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { READ_FLAGS } from "./file_copy.ts";
+import { lineBlocks } from "./line_blocks.ts";
+import { parseLine } from "./line_edit.ts";
 
 export interface SessionIndexEntry {
   sessionId: string;
@@ -25,9 +28,9 @@ export interface SessionIndexEntry {
 }
 
 /**
- * What the index records about a session, gathered from its lines while they
- * are copied (so the file is read once). A light version of the catalog's rules
- * (SESSIONS-FORMAT.md "Catalog fields"): the index is only a cache.
+ * What the index records about a session, from its lines. A light version of
+ * the catalog's rules (SESSIONS-FORMAT.md "Catalog fields"): the index is only
+ * a cache.
  */
 export class SessionFacts {
   firstPrompt = "";
@@ -73,6 +76,44 @@ function visibleText(content: unknown): string | undefined {
   const blocks = content as { type?: unknown; text?: unknown }[];
   if (!blocks.some((b) => b?.type === "text" || b?.type === "image")) return undefined;
   return blocks.filter((b) => b?.type === "text" && typeof b.text === "string").map((b) => b.text).join(" ");
+}
+
+/** True when `folder` has a sessions-index.json to keep up to date. */
+export async function hasSessionIndex(folder: string): Promise<boolean> {
+  try {
+    return (await stat(join(folder, "sessions-index.json"))).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The facts of an installed transcript, read back from it. Only for folders
+ * that have an index (2.0.x-early 2.1.x): the copy itself does not decode
+ * lines (line_scan.ts), so this is the one place that parses every line.
+ * Never throws: what cannot be read gives empty facts.
+ */
+export async function readSessionFacts(path: string): Promise<SessionFacts> {
+  const facts = new SessionFacts();
+  try {
+    const handle = await open(path, READ_FLAGS);
+    try {
+      for await (const block of lineBlocks(handle)) {
+        for (let start = 0; start < block.length; ) {
+          const newline = block.indexOf(0x0a, start);
+          const end = newline < 0 ? block.length : newline;
+          const line = parseLine(block.subarray(start, end));
+          if (line) facts.add(line.value);
+          start = end + 1;
+        }
+      }
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // the index is only a cache
+  }
+  return facts;
 }
 
 /**

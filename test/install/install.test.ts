@@ -44,6 +44,18 @@ describe("install", () => {
     expect(installed.endsWith("cut by a cra")).toBe(true);
   });
 
+  test("rewrites the cwd of a 5 MB line and nothing else in it, not even a tool input's cwd", async () => {
+    const src = source([{ era: "2.1", cwd: "/home/alice/src/app" }]);
+    const s = src.sessions[0]!;
+    const staged = stage(s, src.config);
+    const big = JSON.stringify({ type: "user", message: { content: [{ type: "tool_result", content: `"cwd":"${s.cwd}" \\ \n`.repeat(200_000), input: { cwd: s.cwd } }] }, cwd: `${s.cwd}/sub`, sessionId: s.id });
+    appendFileSync(join(staged.dir, `${s.id}.jsonl`), `${big}\n`);
+    const result = await install({ staged: [staged], into: tempDir(), env: receiver().env });
+    const last = readFileSync(result.installed[0]!.path, "utf8").split("\n").at(-2)!;
+    expect(big.length).toBeGreaterThan(5_000_000);
+    expect(last).toBe(big.replace(`"cwd":"${s.cwd}/sub"`, `"cwd":"${result.target}/sub"`));
+  });
+
   test("copies a line that is not valid UTF-8 byte for byte", async () => {
     const src = source([{ era: "2.0", cwd: "/home/bob/work/api_v2.0", invalidUtf8: true }]);
     const s = src.sessions[0]!;
