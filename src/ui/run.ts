@@ -45,20 +45,28 @@ async function usage(root: AnyCommand, rawArgs: string[], summaries?: Record<str
   return (useColor() ? text : text.replace(/\x1b\[[0-9;]*m/g, "")) + "\n";
 }
 
+/**
+ * Short answers (--help, --version) go through console.log: in Bun the first
+ * touch of process.stdout builds a Node stream and costs ~20 ms of start-up.
+ */
+function printText(text: string): void {
+  console.log(text.endsWith("\n") ? text.slice(0, -1) : text);
+}
+
 export async function runCli(root: AnyCommand, rawArgs: string[], summaries?: Record<string, string>): Promise<void> {
   const verbose = rawArgs.includes("--verbose");
   const json = rawArgs.includes("--json");
   try {
     if (rawArgs.includes("--help") || rawArgs.includes("-h")) {
-      process.stdout.write(await usage(root, rawArgs, summaries));
+      printText(await usage(root, rawArgs, summaries));
       return;
     }
     if (rawArgs.length === 1 && (rawArgs[0] === "--version" || rawArgs[0] === "-v")) {
-      process.stdout.write(`${VERSION}${verbose ? ` (${COMMIT})` : ""}\n`);
+      printText(`${VERSION}${verbose ? ` (${COMMIT})` : ""}\n`);
       return;
     }
     if (rawArgs.length === 0) {
-      process.stdout.write(await usage(root, rawArgs, summaries));
+      printText(await usage(root, rawArgs, summaries));
       return;
     }
     await runCommand(root, { rawArgs: normalizeOptionalValues(rawArgs) });
