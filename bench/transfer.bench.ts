@@ -57,7 +57,7 @@ try {
         into: root,
         env: receiverEnv,
         choose: async (catalog) => catalog.map((c) => c.id),
-        install: async () => ({ target: root, folder: root, installed: [], skipped: [] }),
+        verifyOnly: true,
       }),
     ]);
     const seconds = (performance.now() - started) / 1000;

@@ -69,7 +69,7 @@ export async function importBundle(o: ImportOptions): Promise<ImportResult> {
     const wanted = [...new Set(await o.choose(catalog))];
     const listed = new Set(catalog.map((s) => s.id));
     const chosen = new Set(wanted);
-    incoming = await Incoming.open(chosen, o.env);
+    incoming = await Incoming.open({ catalog, wanted: chosen, into: o.into, env: o.env });
     // Files of sessions not chosen are read and authenticated, but not unpacked.
     let skipping = false;
     for (;;) {
@@ -82,12 +82,12 @@ export async function importBundle(o: ImportOptions): Promise<ImportResult> {
         }
         skipping = !chosen.has(record.session);
       }
-      if (!(skipping && isFilePart(record))) await incoming.unpacker.accept(record);
+      if (!(skipping && isFilePart(record))) await incoming.accept(record);
       if (record.k === "end") skipping = false;
       if (record.k === "done") break;
     }
     await reader.expectEnd();
-    const result = await incoming.install({ catalog, into: o.into, env: o.env });
+    const result = await incoming.install();
     return { header: reader.header, catalog, wanted, install: result };
   } catch (error) {
     await incoming?.abort();

@@ -14,7 +14,7 @@
 // it in projects/: the project folder may be a symlink to another file system,
 // and rename()/link() only work within one. Claude Code does not look into
 // dot-folders of a project folder (it reads `<uuid>.jsonl` and `<uuid>/`).
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fromFsError } from "../errors.ts";
 import { commitSession } from "./commit.ts";
@@ -49,43 +49,70 @@ export interface InstallOptions {
 }
 
 export async function install(o: InstallOptions): Promise<InstallResult> {
-  const env = o.env ?? process.env;
-  const now = o.now ?? new Date();
   // Refuse a bad name before anything is created.
   for (const session of o.staged) checkStagedSession(session);
-  const target = await resolveTarget(o.into);
-  const folder = await projectFolder(target, env);
-  const result: InstallResult = { target, folder, installed: [], skipped: [] };
-  if (o.staged.length === 0) return result;
-
-  let staging: string;
+  const installation = await Installation.begin(o);
   try {
-    staging = await mkdtemp(join(folder, ".ccshare-staging-"));
-    await chmod(staging, 0o700);
-  } catch (error) {
-    throw fromFsError(error, `preparing to install into ${folder}`);
+    for (const session of o.staged) await installation.prepare(session);
+    return await installation.commit();
+  } finally {
+    await installation.dispose();
   }
-  try {
-    const prepared: PreparedSession[] = [];
-    const ctx = { folder, staging, target, sourceProject: o.sourceProject, now, claimed: new Map<string, string>() };
-    for (const [n, session] of o.staged.entries()) {
-      try {
-        const outcome = await prepareSession(session, ctx, n);
-        if ("skipped" in outcome) result.skipped.push(outcome.skipped);
-        else prepared.push(outcome.prepared);
-      } catch (error) {
-        throw fromFsError(error, `installing session ${session.id}`);
-      }
-    }
+}
 
+/**
+ * The same install in steps, so that a receiver can prepare each session as
+ * soon as its files are verified, while the next one is still arriving, and
+ * place them all once the stream is complete.
+ */
+export class Installation {
+  private readonly prepared: PreparedSession[] = [];
+  private readonly result: InstallResult;
+  private count = 0;
+
+  private constructor(
+    private readonly ctx: { folder: string; staging: string; target: string; sourceProject?: string; now: Date; claimed: Map<string, string> },
+  ) {
+    this.result = { target: ctx.target, folder: ctx.folder, installed: [], skipped: [] };
+  }
+
+  static async begin(o: Omit<InstallOptions, "staged">): Promise<Installation> {
+    const env = o.env ?? process.env;
+    const target = await resolveTarget(o.into);
+    const folder = await projectFolder(target, env);
+    let staging: string;
+    try {
+      staging = await mkdtemp(join(folder, ".ccshare-staging-"));
+      await chmod(staging, 0o700);
+    } catch (error) {
+      throw fromFsError(error, `preparing to install into ${folder}`);
+    }
+    return new Installation({ folder, staging, target, sourceProject: o.sourceProject, now: o.now ?? new Date(), claimed: new Map() });
+  }
+
+  /** Rewrite, stage and verify one session (nothing is placed yet). */
+  async prepare(session: StagedSession): Promise<void> {
+    checkStagedSession(session);
+    try {
+      const outcome = await prepareSession(session, this.ctx, this.count++);
+      if ("skipped" in outcome) this.result.skipped.push(outcome.skipped);
+      else this.prepared.push(outcome.prepared);
+    } catch (error) {
+      throw fromFsError(error, `installing session ${session.id}`);
+    }
+  }
+
+  /** Place every prepared session (each complete or rolled back), then the index (step 7). */
+  async commit(): Promise<InstallResult> {
+    const { folder, target, now } = this.ctx;
     const placed: { session: PreparedSession; path: string }[] = [];
-    for (const session of prepared) {
+    for (const session of this.prepared) {
       try {
         const path = await commitSession(session, folder);
-        result.installed.push({ id: session.id, ...(session.finalId !== session.id ? { newId: session.finalId } : {}), path });
+        this.result.installed.push({ id: session.id, ...(session.finalId !== session.id ? { newId: session.finalId } : {}), path });
         placed.push({ session, path });
       } catch (error) {
-        result.skipped.push({ id: session.id, reason: fromFsError(error, `placing session ${session.id}`).message });
+        this.result.skipped.push({ id: session.id, reason: fromFsError(error, `placing session ${session.id}`).message });
       }
     }
     // Step 7. Most folders have no index: then no line is ever decoded.
@@ -94,9 +121,17 @@ export async function install(o: InstallOptions): Promise<InstallResult> {
       for (const { session, path } of placed) index.push(indexEntry(session, path, target, now, await readSessionFacts(path)));
       await addToSessionIndex(folder, index);
     }
-    return result;
-  } finally {
-    await rm(staging, { recursive: true, force: true });
+    return this.result;
+  }
+
+  /**
+   * Always, at the end: the staging dir goes, with anything prepared but not
+   * placed; and when nothing was placed, so does the project folder if it is
+   * now empty (a failed receive leaves no trace).
+   */
+  async dispose(): Promise<void> {
+    await rm(this.ctx.staging, { recursive: true, force: true });
+    if (this.result.installed.length === 0) await rmdir(this.ctx.folder).catch(() => undefined);
   }
 }
 

@@ -63,6 +63,11 @@ export class Unpacker {
     return next;
   }
 
+  /** The files of `session` verified so far (each one's digest has matched). */
+  verifiedFiles(session: string): readonly UnpackedFile[] {
+    return this.sessions.get(session) ?? [];
+  }
+
   /** The verified sessions, once `done` has arrived. Leaves the staging dir for the installer. */
   async finish(): Promise<UnpackedSession[]> {
     await this.queue;

@@ -3,7 +3,7 @@
 // Nothing reaches the projects folder unless the whole stream arrived, every
 // record authenticated, and every file's digest matched (DESIGN.md §5).
 import { PeerGoneError, ProtocolError, TruncatedStreamError } from "../errors.ts";
-import { install, type InstallResult } from "../install/install.ts";
+import type { InstallResult } from "../install/install.ts";
 import type { Channel } from "../net/channel.ts";
 import { DEFAULT_LIMITS } from "../pack/limits.ts";
 import { decodeRecord, encodeRecord, type CatalogSession, type Record as PackRecord } from "../pack/records.ts";
@@ -24,8 +24,8 @@ export interface ReceiveOptions {
   into: string;
   onProgress?: (progress: ReceiveProgress) => void;
   env?: Record<string, string | undefined>;
-  /** The last step; replaceable so the pipeline can be measured without it (bench/transfer.bench.ts). */
-  install?: typeof install;
+  /** Verify into staging but install nothing (bench/transfer.bench.ts measures the pipeline alone). */
+  verifyOnly?: boolean;
   stallTimeoutMs?: number;
   handshakeTimeoutMs?: number;
 }
@@ -65,13 +65,13 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
   await reply({ k: "want", ids: wanted });
   const total = catalog.filter((s) => wanted.includes(s.id)).reduce((n, s) => n + s.bytes, 0);
 
-  const incoming = await Incoming.open(new Set(wanted), o.env);
+  const incoming = await Incoming.open({ catalog, wanted: new Set(wanted), into: o.into, env: o.env, verifyOnly: o.verifyOnly });
   try {
     let bytes = 0;
     let fileLeft = 0;
     for (;;) {
       const record = await next();
-      await incoming.unpacker.accept(record);
+      await incoming.accept(record);
       if (final) break;
       if (record.k === "file") fileLeft = record.size;
       if (record.k === "data") {
@@ -84,7 +84,7 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
       await ack();
     }
     if (wanted.length === 0) return { catalog, wanted };
-    const result = await incoming.install({ catalog, into: o.into, env: o.env, using: o.install });
+    const result = await incoming.install();
     await reply({
       k: "result",
       installed: result.installed.map((i) => ({ id: i.id, ...(i.newId ? { newId: i.newId } : {}), folder: result.folder })),
