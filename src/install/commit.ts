@@ -6,19 +6,11 @@
 // appeared since it was prepared is never overwritten. The transcript goes last:
 // Claude Code sees a session only once `<id>.jsonl` exists, so a crash before
 // that leaves no half session, only helpers that the rollback removes.
-import { link, lstat, rename, rm, unlink } from "node:fs/promises";
+import { link, rename, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { CcshareError } from "../errors.ts";
 import type { PreparedSession } from "./prepare.ts";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { exists } from "./exists.ts";
 
 function taken(path: string): CcshareError {
   return new CcshareError(`${path} appeared while installing; it was left as it is and this session was not installed.`);

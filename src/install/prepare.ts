@@ -7,6 +7,7 @@ import { chmod, lstat, mkdir, readdir, rename, rm, utimes } from "node:fs/promis
 import { dirname, join } from "node:path";
 import { UnsafePathError } from "../errors.ts";
 import { cwdRewrite } from "./cwd_rewrite.ts";
+import { exists } from "./exists.ts";
 import { copyFile, sameContent, type LineFilter } from "./file_copy.ts";
 import { lineEditor, type LineEdit } from "./line_edit.ts";
 import { checkStagedSession, renamedPath, type StagedFile, type StagedSession } from "./staged_session.ts";
@@ -32,15 +33,6 @@ export interface PrepareContext {
   now: Date;
   /** Ids this install already staged, with the staged transcript to compare against. */
   claimed: Map<string, string>;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** An id is taken if its transcript or its `<id>/` folder is in the project folder, or this install staged it. */

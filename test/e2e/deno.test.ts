@@ -1,24 +1,12 @@
 // The same source runs under Deno (DESIGN.md: `deno run -A src/cli.ts`): its
 // listing must be byte-for-byte the compiled binary's.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { rmSync } from "node:fs";
+import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { writeStore, type FixtureSession } from "../fixtures/store.ts";
-import { cliSource, denoPath, isolatedEnv as freshEnv, repoRoot, requireBinary, run } from "../support/bin.ts";
+import { cliSource, denoPath, isolatedEnv, repoRoot, requireBinary, run } from "../support/bin.ts";
 
 // Large files and child processes: generous on a loaded machine (bunfig's timeout is not applied).
 setDefaultTimeout(60_000);
-
-// Every home this file makes is removed when it ends.
-const homes: string[] = [];
-function isolatedEnv(): ReturnType<typeof freshEnv> {
-  const made = freshEnv();
-  homes.push(made.home);
-  return made;
-}
-afterAll(() => {
-  for (const home of homes) rmSync(home, { recursive: true, force: true });
-});
 
 let bin: string;
 let env: Record<string, string>;

@@ -1,24 +1,13 @@
 // `ccshare list` and `ccshare show`, run as the compiled binary over a fixture store.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Transcript, uuidFrom } from "../fixtures/lines.ts";
 import { writeSession, writeStore, type FixtureSession } from "../fixtures/store.ts";
-import { isolatedEnv as freshEnv, requireBinary, run } from "../support/bin.ts";
+import { isolatedEnv, requireBinary, run } from "../support/bin.ts";
 
 // Large files and child processes: generous on a loaded machine (bunfig's timeout is not applied).
 setDefaultTimeout(60_000);
-
-// Every home this file makes is removed when it ends.
-const homes: string[] = [];
-function isolatedEnv(): ReturnType<typeof freshEnv> {
-  const made = freshEnv();
-  homes.push(made.home);
-  return made;
-}
-afterAll(() => {
-  for (const home of homes) rmSync(home, { recursive: true, force: true });
-});
 
 let bin: string;
 let env: Record<string, string>;

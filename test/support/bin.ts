@@ -2,7 +2,7 @@
 // built by `make test`) or the source under Bun/Deno. Every spawned process is
 // tracked and killed by its pid when the test file ends.
 import { afterAll } from "bun:test";
-import { existsSync, mkdtempSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -17,9 +17,12 @@ export function requireBinary(): string {
   return binPath;
 }
 
-/** A fresh, isolated environment: its own HOME, CLAUDE_CONFIG_DIR and cache. */
+const homes: string[] = [];
+
+/** A fresh, isolated environment: its own HOME, CLAUDE_CONFIG_DIR and cache; removed when the test file ends. */
 export function isolatedEnv(extra: Record<string, string> = {}): { env: Record<string, string>; home: string; configDir: string } {
   const home = mkdtempSync(join(tmpdir(), "ccshare-e2e-"));
+  homes.push(home);
   const configDir = join(home, ".claude");
   mkdirSync(configDir, { recursive: true });
   const env: Record<string, string> = {
@@ -39,6 +42,7 @@ export function isolatedEnv(extra: Record<string, string> = {}): { env: Record<s
 const live = new Set<Bun.Subprocess>();
 afterAll(() => {
   for (const proc of live) if (proc.exitCode === null) proc.kill("SIGKILL");
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
 });
 
 export interface RunResult { code: number; stdout: string; stderr: string }
