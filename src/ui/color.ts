@@ -1,6 +1,6 @@
 // Whether to colour stdout. Kept apart from log.ts so that commands which only
-// print (--help, --version, list) do not load consola at start-up; and it asks
-// isatty(1) rather than process.stdout, whose first use costs ~20 ms in Bun.
+// print (list, show) do not load consola; it asks isatty(1) rather than
+// process.stdout, whose first use costs ~20 ms in Bun.
 import { isatty } from "node:tty";
 
 /** Colour only for a terminal, and never when NO_COLOR is set (no-color.org). */

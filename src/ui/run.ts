@@ -3,7 +3,6 @@
 import { renderUsage, runCommand, type CommandDef } from "citty";
 import { CcshareError } from "../errors.ts";
 import { VERSION, COMMIT } from "../version.ts";
-import { useColor } from "./color.ts";
 import { normalizeOptionalValues } from "../commands/_shared.ts";
 
 type AnyCommand = CommandDef<any>;
@@ -42,7 +41,8 @@ async function usage(root: AnyCommand, rawArgs: string[], summaries?: Record<str
   const meta = (await resolve(cmd.meta)) as { examples?: string[] } | undefined;
   let text = cmd === root && summaries ? await rootUsage(root, summaries) : await renderUsage(cmd, parent);
   if (meta?.examples?.length) text += `\n\nEXAMPLES\n\n${meta.examples.map((e) => `  ${e}`).join("\n")}`;
-  return (useColor() ? text : text.replace(/\x1b\[[0-9;]*m/g, "")) + "\n";
+  // Plain text always: a colour check would load node:tty, ~12 ms of start-up.
+  return text.replace(/\x1b\[[0-9;]*m/g, "") + "\n";
 }
 
 /**
