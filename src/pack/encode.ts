@@ -85,8 +85,7 @@ export async function* fileRecords(file: SessionFile, sessionId: string, o: Enco
   try {
     const size = (await handle.stat()).size;
     yield { k: "file", session: sessionId, path: file.path, size };
-    // On another core for large files (sha256.ts).
-    hash = new StreamHash(size);
+    hash = new StreamHash();
     if (size > 0) workspace = takeWorkspace(level);
     let position = 0;
     while (position < size) {

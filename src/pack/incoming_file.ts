@@ -53,7 +53,6 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 export class IncomingFile {
   private received = 0;
-  /** On another core for large files (sha256.ts). */
   private readonly hash: StreamHash;
   private writing: Promise<void> = Promise.resolve();
 
@@ -64,7 +63,7 @@ export class IncomingFile {
     private readonly declaredSha256: Uint8Array | undefined,
     private readonly handle: FileHandle,
   ) {
-    this.hash = new StreamHash(size);
+    this.hash = new StreamHash();
   }
 
   /** Creates `abs` (which must not exist) with mode 0600. */
