@@ -1,7 +1,8 @@
 // Relay throughput and memory (PROTOCOL.md §5, §6; DESIGN.md §4): 200 room
 // pairs at once, each moving 5 MB through one relay (the binary, in a child
-// process) on loopback, with credit-based flow control on the clients: a
-// window of 8 x 1 MiB messages, the receiver acking each one.
+// process) on loopback, with credit-based flow control on the clients as
+// ccshare does it: SEND_CHUNK_BYTES messages, a window of 8 + EXTRA_CREDIT
+// records, the receiver acking each one.
 // Targets: nothing lost or corrupted (SHA-256 per pair), relay peak RSS
 // (VmHWM) <= 300 MB. Prints MB/s and wall time; exits 1 on a missed target.
 // To compare, RELAY_BENCH_RELAY replaces the relay command's prefix (e.g.
@@ -12,11 +13,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CreditWindow, type Channel } from "../src/net/channel.ts";
 import { joinRoom, openRoom } from "../src/net/relay_client.ts";
+import { SEND_CHUNK_BYTES } from "../src/pack/limits.ts";
+import { EXTRA_CREDIT } from "../src/transfer/receive.ts";
+import { INITIAL_CREDIT } from "../src/transfer/send.ts";
 
 const PAIRS = 200;
 const BYTES_PER_PAIR = 5_000_000;
-const MESSAGE = Number(process.env.RELAY_BENCH_MESSAGE ?? 1024 * 1024);
-const WINDOW = 8;
+// A data record's plaintext plus CBOR and AEAD framing is a little over a chunk.
+const MESSAGE = Number(process.env.RELAY_BENCH_MESSAGE ?? SEND_CHUNK_BYTES + 64);
+const WINDOW = INITIAL_CREDIT + EXTRA_CREDIT;
 const PEAK_RSS_LIMIT = 300e6;
 const prefix = process.env.RELAY_BENCH_RELAY?.split(" ") ?? [join(import.meta.dir, "../dist/ccshare")];
 

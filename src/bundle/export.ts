@@ -5,7 +5,7 @@
 // carries everything it lists, and the importer picks (PROTOCOL.md §7).
 import type { ScryptParams } from "../crypto/bundle_kdf.ts";
 import { catalogRecords, fileRecords } from "../pack/encode.ts";
-import { DEFAULT_LIMITS } from "../pack/limits.ts";
+import { SEND_CHUNK_BYTES } from "../pack/limits.ts";
 import type { Record } from "../pack/records.ts";
 import type { OfferedSession } from "../transfer/send.ts";
 import { sealBundle } from "./write.ts";
@@ -53,7 +53,7 @@ export async function exportBundle(o: ExportOptions): Promise<ExportResult> {
           yield record;
           // Each data record carries up to one full chunk of the file (PROTOCOL.md §4).
           if (record.k === "data") {
-            const step = Math.min(DEFAULT_LIMITS.maxChunkBytes, file.size - sent);
+            const step = Math.min(SEND_CHUNK_BYTES, file.size - sent);
             sent += step;
             bytes += step;
             o.onProgress?.({ bytes, total });

@@ -47,6 +47,7 @@ export class Unpacker {
   private readonly dirPaths = new Set<string>();
   private readonly sessions = new Map<string, UnpackedFile[]>();
   private queue: Promise<void> = Promise.resolve();
+  private finishedBytes = 0;
 
   /** `stagingDir` must not exist yet, or be an empty directory; it is created with mode 0700. */
   constructor(
@@ -61,6 +62,11 @@ export class Unpacker {
     const next = this.queue.then(() => this.guarded(() => this.step(record)));
     this.queue = next.catch(() => {});
     return next;
+  }
+
+  /** Uncompressed bytes taken so far, over every file (for progress). */
+  get bytesReceived(): number {
+    return this.finishedBytes + (this.current?.receivedBytes ?? 0);
   }
 
   /** The files of `session` verified so far (each one's digest has matched). */
@@ -177,6 +183,7 @@ export class Unpacker {
     let files = this.sessions.get(this.currentSession);
     if (!files) this.sessions.set(this.currentSession, (files = []));
     files.push({ path: file.path, size: file.size, sha256: digest });
+    this.finishedBytes += file.size;
     this.state = "between files";
   }
 

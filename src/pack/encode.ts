@@ -8,7 +8,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import type { CatalogEntry, SessionFile } from "../catalog/entry.ts";
 import { CcshareError, fromFsError, SessionChangedError } from "../errors.ts";
-import { DEFAULT_LIMITS } from "./limits.ts";
+import { DEFAULT_LIMITS, SEND_CHUNK_BYTES } from "./limits.ts";
 import { encodeMessage, type CatalogRecord, type CatalogSession, type Record } from "./records.ts";
 import { StreamHash } from "./sha256.ts";
 import { ChunkCompressor } from "./zstd.ts";
@@ -72,7 +72,7 @@ export async function* transferRecords(sessions: Iterable<OutgoingSession>, o: E
  * in a half-written line (SESSIONS-FORMAT.md tolerates torn last lines).
  */
 export async function* fileRecords(file: SessionFile, sessionId: string, o: EncodeOptions = {}): AsyncGenerator<Record> {
-  const chunkBytes = Math.max(1, Math.min(o.chunkBytes ?? DEFAULT_LIMITS.maxChunkBytes, DEFAULT_LIMITS.maxChunkBytes));
+  const chunkBytes = Math.max(1, Math.min(o.chunkBytes ?? SEND_CHUNK_BYTES, DEFAULT_LIMITS.maxChunkBytes));
   const level = o.level ?? 1;
   let handle: FileHandle;
   try {

@@ -53,6 +53,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 export class IncomingFile {
   private received = 0;
+  /** Bytes of this file decompressed and verified against the caps so far. */
+  get receivedBytes(): number {
+    return this.received;
+  }
   private readonly hash: StreamHash;
   private writing: Promise<void> = Promise.resolve();
 

@@ -39,6 +39,15 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxCatalogEntries: 50_000,
 });
 
+/**
+ * What a sharer puts in one `data` record (the receiver accepts up to
+ * maxChunkBytes). 512 KiB: a relay's WebSocket server keeps a buffer the size
+ * of the largest message each socket has carried (uWebSockets), so smaller
+ * records halve its memory per pipe; the receiver widens its window to keep
+ * the same bytes in flight (transfer/receive.ts).
+ */
+export const SEND_CHUNK_BYTES = 512 * 1024;
+
 export function withDefaults(limits?: Partial<Limits>): Limits {
   return { ...DEFAULT_LIMITS, ...limits };
 }

@@ -5,7 +5,6 @@
 import { PeerGoneError, ProtocolError, TruncatedStreamError } from "../errors.ts";
 import type { InstallResult } from "../install/install.ts";
 import type { Channel } from "../net/channel.ts";
-import { DEFAULT_LIMITS } from "../pack/limits.ts";
 import { decodeRecord, encodeRecord, type CatalogSession, type Record as PackRecord } from "../pack/records.ts";
 import { handshakeAsReceiver } from "./handshake.ts";
 import { Incoming } from "./incoming.ts";
@@ -67,20 +66,14 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
 
   const incoming = await Incoming.open({ catalog, wanted: new Set(wanted), into: o.into, env: o.env, verifyOnly: o.verifyOnly });
   try {
-    let bytes = 0;
-    let fileLeft = 0;
+    // PROTOCOL.md §5 fixes the initial window at 8 records; with 512 KiB records
+    // (pack/limits.ts SEND_CHUNK_BYTES) 8 more keep ~8 MiB in flight on slow links.
+    if (wanted.length > 0) await reply({ k: "credit", n: EXTRA_CREDIT });
     for (;;) {
       const record = await next();
       await incoming.accept(record);
       if (final) break;
-      if (record.k === "file") fileLeft = record.size;
-      if (record.k === "data") {
-        // Each data record carries up to one full chunk (PROTOCOL.md §4); the unpacker has checked it.
-        const step = Math.min(DEFAULT_LIMITS.maxChunkBytes, fileLeft);
-        fileLeft -= step;
-        bytes += step;
-        o.onProgress?.({ bytes, total });
-      }
+      if (record.k === "data") o.onProgress?.({ bytes: incoming.unpacker.bytesReceived, total });
       await ack();
     }
     if (wanted.length === 0) return { catalog, wanted };
@@ -98,6 +91,8 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
     await incoming.dispose();
   }
 }
+
+export const EXTRA_CREDIT = 8;
 
 /** PROTOCOL.md §6: a relay closes a pipe idle for 60 s; a person may pick for longer. */
 const KEEP_ALIVE_MS = 20_000;

@@ -7,7 +7,7 @@ import type { CatalogEntry, SessionFile } from "../catalog/entry.ts";
 import { ProtocolError } from "../errors.ts";
 import { CreditWindow, type Channel } from "../net/channel.ts";
 import { catalogRecords, fileRecords } from "../pack/encode.ts";
-import { DEFAULT_LIMITS } from "../pack/limits.ts";
+import { SEND_CHUNK_BYTES } from "../pack/limits.ts";
 import { encodeRecord, type Record, type ResultRecord } from "../pack/records.ts";
 import { handshakeAsSharer } from "./handshake.ts";
 import { ReverseStream } from "./reverse_stream.ts";
@@ -79,7 +79,7 @@ export async function sendSessions(channel: Channel, o: SendOptions): Promise<Se
           await send(record);
           // Each data record carries up to one full chunk of the file (PROTOCOL.md §4).
           if (record.k === "data") {
-            const step = Math.min(DEFAULT_LIMITS.maxChunkBytes, file.size - sent);
+            const step = Math.min(SEND_CHUNK_BYTES, file.size - sent);
             sent += step;
             bytes += step;
             o.onProgress?.({ bytes, total });

@@ -9,6 +9,7 @@ import { CcshareError, SessionChangedError } from "../../src/errors.ts";
 import { catalogRecord, catalogRecords, fileRecords, transferRecords } from "../../src/pack/encode.ts";
 import { decodeRecord, encodeRecord, type Record } from "../../src/pack/records.ts";
 import { SESSION, sha256 } from "./_streams.ts";
+import { SEND_CHUNK_BYTES } from "../../src/pack/limits.ts";
 
 const MiB = 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), "ccshare-encode-"));
@@ -31,14 +32,21 @@ function inflate(records: Record[]): Uint8Array {
 }
 
 describe("a file becomes file, data..., end", () => {
-  test("a 2.5 MiB file travels as three compressed chunks of at most 1 MiB", async () => {
+  test("a 2.5 MiB file travels as five compressed chunks of 512 KiB at most (SEND_CHUNK_BYTES)", async () => {
     const content = new Uint8Array(2.5 * MiB).map((_, i) => (i * 7) % 251);
     const records = await collect(fileRecords(onDisk(content), SESSION));
-    expect(records.map((r) => r.k)).toEqual(["file", "data", "data", "data", "end"]);
+    expect(records.map((r) => r.k)).toEqual(["file", "data", "data", "data", "data", "data", "end"]);
     expect(records[0]).toEqual({ k: "file", session: SESSION, path: `${SESSION}.jsonl`, size: content.length });
-    for (const r of records) if (r.k === "data") expect(zstdDecompressSync(r.z).length).toBeLessThanOrEqual(MiB);
+    for (const r of records) if (r.k === "data") expect(zstdDecompressSync(r.z).length).toBeLessThanOrEqual(SEND_CHUNK_BYTES);
     expect(inflate(records)).toEqual(content);
     expect(records.at(-1)).toEqual({ k: "end", sha256: sha256(content) });
+  });
+
+  test("a sender may use chunks up to the 1 MiB the receiver accepts", async () => {
+    const content = new Uint8Array(2.5 * MiB).map((_, i) => (i * 7) % 251);
+    const records = await collect(fileRecords(onDisk(content), SESSION, { chunkBytes: MiB }));
+    expect(records.map((r) => r.k)).toEqual(["file", "data", "data", "data", "end"]);
+    expect(inflate(records)).toEqual(content);
   });
 
   test("every record it yields fits the record size cap", async () => {
