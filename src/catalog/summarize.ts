@@ -5,18 +5,11 @@
 import type { Buffer } from "node:buffer";
 import { pickPrompt } from "./first_prompt.ts";
 import { forEachLine, type Line } from "./line_reader.ts";
+import type { CatalogEntry } from "./entry.ts";
 import { factsOf, skimLine } from "./skim.ts";
 
 /** The fields of a CatalogEntry that come from the file's lines (cached by path, size and mtime). */
-export interface FileSummary {
-  title: string;
-  firstPrompt: string;
-  project: string;
-  branch: string;
-  messages: number;
-  created: string;
-  version: string;
-}
+export type FileSummary = Pick<CatalogEntry, "title" | "firstPrompt" | "project" | "branch" | "messages" | "created" | "version">;
 
 type Json = Record<string, any>;
 const utf8 = new TextDecoder();
