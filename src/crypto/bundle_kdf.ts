@@ -3,11 +3,11 @@
 // has no PAKE to stop offline guessing, so scrypt's cost is the only brake:
 // generated bundle passphrases carry 88 bits (DESIGN.md §5).
 //
-// @noble/hashes' scryptAsync, not node:crypto: measured at N=2^18, r=8, p=1 on
+// @noble/hashes' scrypt (crypto/hashes.ts), not node:crypto: measured at N=2^18, r=8, p=1 on
 // this machine class it takes 0.75-1.7 s against node:crypto's 1.3-1.7 s in
 // Bun and about the same in Deno, so there is no speed reason to leave the
 // web-standard path; it also yields to the event loop and reports progress.
-import { scryptAsync } from "@noble/hashes/scrypt.js";
+import { scrypt } from "./hashes.ts";
 import { BundleFormatError } from "../errors.ts";
 import { normalizePassphrase } from "./passphrase.ts";
 
@@ -65,5 +65,5 @@ export async function deriveBundleIkm(passphrase: string, params: ScryptParams, 
   const { N, r, p, salt } = checkScryptParams(params);
   const password = new TextEncoder().encode(normalizePassphrase(passphrase));
   // noble's own memory guard, set to exactly what the checked parameters need.
-  return scryptAsync(password, salt, { N, r, p, dkLen: IKM_BYTES, maxmem: 128 * r * (N + p + 1), onProgress });
+  return scrypt(password, salt, { N, r, p, dkLen: IKM_BYTES, maxmem: 128 * r * (N + p + 1), onProgress });
 }

@@ -5,8 +5,7 @@
 // Reproduces ../shared/vectors/cpace-draft21.json (test/crypto/cpace.test.ts).
 import { ristretto255, ristretto255_hasher } from "@noble/curves/ed25519.js";
 import { bytesToNumberLE, numberToBytesLE } from "@noble/curves/utils.js";
-import { hmac } from "@noble/hashes/hmac.js";
-import { sha512 } from "@noble/hashes/sha2.js";
+import { hmacSha512, sha512 } from "./hashes.ts";
 import { ProtocolError } from "../errors.ts";
 import { concat } from "../bytes/concat.ts";
 
@@ -174,7 +173,7 @@ export function sidOutput(transcript: Uint8Array): Uint8Array {
  */
 export function confirmationTag(sid: Uint8Array, isk: Uint8Array, y: Uint8Array, ad: Uint8Array): Uint8Array {
   const macKey = sha512(concat(utf8.encode("CPaceMac"), sid, isk));
-  return hmac(sha512, macKey, lvCat(y, ad));
+  return hmacSha512(macKey, lvCat(y, ad));
 }
 
 /** Compare two byte strings in time independent of where they differ. */
