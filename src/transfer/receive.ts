@@ -27,6 +27,8 @@ export interface ReceiveOptions {
   verifyOnly?: boolean;
   stallTimeoutMs?: number;
   handshakeTimeoutMs?: number;
+  /** How often to keep the pipe alive while `choose` runs (default 20 s). */
+  keepAliveMs?: number;
 }
 
 export interface ReceiveResult {
@@ -60,7 +62,7 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
   const ack = () => reply({ k: "credit", n: 1 });
 
   const catalog = await readCatalog(next, ack);
-  const wanted = [...new Set(await keptAlive(o.choose(catalog), () => reply({ k: "credit", n: 0 })))];
+  const wanted = [...new Set(await keptAlive(o.choose(catalog), () => reply({ k: "credit", n: 0 }), o.keepAliveMs ?? KEEP_ALIVE_MS))];
   await reply({ k: "want", ids: wanted });
   const total = catalog.filter((s) => wanted.includes(s.id)).reduce((n, s) => n + s.bytes, 0);
 
@@ -97,8 +99,8 @@ export const EXTRA_CREDIT = 8;
 /** PROTOCOL.md §6: a relay closes a pipe idle for 60 s; a person may pick for longer. */
 const KEEP_ALIVE_MS = 20_000;
 
-async function keptAlive<T>(work: Promise<T>, ping: () => Promise<void>): Promise<T> {
-  const timer = setInterval(() => void ping().catch(() => undefined), KEEP_ALIVE_MS);
+async function keptAlive<T>(work: Promise<T>, ping: () => Promise<void>, everyMs: number): Promise<T> {
+  const timer = setInterval(() => void ping().catch(() => undefined), everyMs);
   try {
     return await work;
   } finally {
