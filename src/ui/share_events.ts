@@ -19,7 +19,7 @@ export function shareReporter(o: { json: boolean; code: string; receiveCommand: 
   return (e) => {
     switch (e.event) {
       case "ready":
-        log.log(`\nCode: ${o.code}\n\nOn the other machine run:\n\n  ${o.receiveCommand}\n`);
+        process.stderr.write(`\nCode: ${o.code}\n\nOn the other machine run:\n\n  ${o.receiveCommand}\n\n`);
         log.info(`Waiting for a receiver${e.port ? ` on the LAN (port ${e.port})` : ""}${e.relay ? ` and through ${e.relay}` : ""}. Ctrl-C to stop.`);
         break;
       case "peer":
