@@ -127,9 +127,10 @@ export async function addToSessionIndex(folder: string, entries: SessionIndexEnt
   let text: string;
   let mode: number;
   try {
-    if (!(await stat(path)).isFile()) return false;
+    const info = await stat(path);
+    if (!info.isFile()) return false;
     text = await readFile(path, "utf8");
-    mode = (await stat(path)).mode & 0o777;
+    mode = info.mode & 0o777;
   } catch {
     return false;
   }

@@ -13,25 +13,13 @@ import { ProtocolError } from "../errors.ts";
 import { scanMessage } from "./cbor_scan.ts";
 import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
 import { checkRecord } from "./record_fields.ts";
+import type { CatalogEntry } from "../catalog/entry.ts";
 
 /** One decoded message: a CBOR map with text keys. */
 export type Message = { [key: string]: unknown };
 
 /** One session as the catalog shows it: CatalogEntry minus `folder`, plus the number of files it travels as. */
-export interface CatalogSession {
-  id: string;
-  title: string;
-  firstPrompt: string;
-  project: string;
-  branch: string;
-  messages: number;
-  created: string;
-  modified: string;
-  bytes: number;
-  files: number;
-  subagents: number;
-  version: string;
-}
+export type CatalogSession = Omit<CatalogEntry, "folder"> & { files: number };
 
 /**
  * S -> R. A large catalog travels as several records (one record must fit in
