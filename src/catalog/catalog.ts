@@ -171,28 +171,41 @@ export async function findSession(idOrPrefix: string, env: Env = process.env): P
 }
 
 /** The folder of a catalog entry: the first projects/ root that holds its file. */
-function locate(entry: CatalogEntry, env: Env): SessionLocation {
-  const unreadable: ScanResult["unreadable"] = [];
+function locate(entry: CatalogEntry, env: Env, scanned = new Map<string, ProjectFolder>(), unreadable: ScanResult["unreadable"] = []): { loc: SessionLocation; folder: ProjectFolder } {
   for (const root of projectsRoots(env)) {
     const dir = join(root, entry.folder);
     if (!existsSync(join(dir, `${entry.id}.jsonl`))) continue;
-    const loc = scanFolder(dir, entry.folder, unreadable).sessions.find((s) => s.id === entry.id);
-    if (loc) return loc;
+    let folder = scanned.get(dir);
+    if (!folder) scanned.set(dir, (folder = scanFolder(dir, entry.folder, unreadable)));
+    const loc = folder.sessions.find((s) => s.id === entry.id);
+    if (loc) return { loc, folder };
   }
   throw new SessionNotFoundError(`Session ${entry.id} is no longer in ${entry.folder}; run \`ccshare list\` again.`);
 }
 
-/** The files of a session: its file, everything under `<id>/`, and legacy sibling agent files. Paths are relative to the project folder. */
-export async function sessionFiles(entry: CatalogEntry, env: Env = process.env): Promise<SessionFile[]> {
-  const loc = locate(entry, env);
+/**
+ * The files of each session: its file, everything under `<id>/`, and legacy
+ * sibling agent files; paths relative to the project folder. One cache read and
+ * one scan per folder for all of them: sharing 60 sessions used to read the
+ * cache 60 times.
+ */
+export async function filesOfSessions(entries: CatalogEntry[], env: Env = process.env): Promise<SessionFile[][]> {
   const reading = new Reading(env);
-  const folder = scanFolder(loc.dir, loc.folder, reading.unreadable);
-  const files = filesOf(loc, reading.agentsOf(folder, loc.id));
+  const scanned = new Map<string, ProjectFolder>();
+  const files = entries.map((entry) => {
+    const { loc, folder } = locate(entry, env, scanned, reading.unreadable);
+    return filesOf(loc, reading.agentsOf(folder, loc.id));
+  });
   reading.finish({ prune: false });
   return files;
 }
 
+/** The files of one session (see filesOfSessions). */
+export async function sessionFiles(entry: CatalogEntry, env: Env = process.env): Promise<SessionFile[]> {
+  return (await filesOfSessions([entry], env))[0]!;
+}
+
 /** The absolute path of a session's file (for `show`). */
 export function sessionPath(entry: CatalogEntry, env: Env = process.env): string {
-  return locate(entry, env).path;
+  return locate(entry, env).loc.path;
 }
