@@ -11,9 +11,6 @@
 // - a send that would take a socket's buffer past `maxBufferedBytes` closes
 //   that socket with 4010 instead. Bun's own limit would drop the message
 //   silently (DESIGN.md §4), so it is set above ours and made to close too.
-import bunAdapter from "crossws/adapters/bun";
-import denoAdapter from "crossws/adapters/deno";
-import nodeAdapter from "crossws/adapters/node";
 import { serve } from "srvx";
 import { CloseCode, type ChannelClose } from "./channel.ts";
 
@@ -213,7 +210,10 @@ export async function serveWebSockets(o: WebSocketServerOptions): Promise<WebSoc
   const isUpgrade = (request: Request) => request.headers.get("upgrade")?.toLowerCase() === "websocket";
   const common = { hostname: o.host, port: o.port, silent: true, gracefulShutdown: false, manual: true } as const;
 
+  // Each runtime's adapter is loaded only there: Node's pulls in node:http,
+  // node:https and node:tls, which cost a share ~25 ms of start-up under Bun.
   if (runtime === "bun") {
+    const { default: bunAdapter } = await import("crossws/adapters/bun");
     const ws = bunAdapter(adapterOptions);
     const server = serve({
       ...common,
@@ -240,6 +240,7 @@ export async function serveWebSockets(o: WebSocketServerOptions): Promise<WebSoc
   }
 
   if (runtime === "deno") {
+    const { default: denoAdapter } = await import("crossws/adapters/deno");
     const ws = denoAdapter(adapterOptions);
     const server = serve({
       ...common,
@@ -258,6 +259,7 @@ export async function serveWebSockets(o: WebSocketServerOptions): Promise<WebSoc
     };
   }
 
+  const { default: nodeAdapter } = await import("crossws/adapters/node");
   const ws = nodeAdapter({ ...adapterOptions, serverOptions: { maxPayload: o.maxMessageBytes, perMessageDeflate: false } });
   const server = serve({ ...common, fetch: http } as never) as any;
   // A connection that never finishes its HTTP request is dropped, as Bun
