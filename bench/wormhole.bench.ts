@@ -2,11 +2,16 @@
 // sent through a relay on loopback by ccshare and by magic-wormhole 0.12 (its
 // own mailbox server and transit relay, `--no-listen` so the bytes go through
 // the relay). Wall time from starting the sender to the receiver's exit.
-// Target: ccshare <= 0.25x magic-wormhole. Needs the Debian packages
-// magic-wormhole, python3-magic-wormhole-mailbox-server, magic-wormhole-transit-relay.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+// Target: ccshare <= 0.25x magic-wormhole, on text that compresses as real
+// transcripts do (DESIGN.md §3: ~7% under zstd). magic-wormhole zips with
+// deflate, whose speed depends on the text far more than zstd's does, so the
+// repetitive corpus of the other benches (under 1%) is run and shown as well.
+// Needs the Debian packages magic-wormhole, python3-magic-wormhole-mailbox-server
+// and magic-wormhole-transit-relay.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { constants, zstdCompressSync } from "node:zlib";
 import { writeBigStore } from "../test/fixtures/store.ts";
 
 const MB = 1024 * 1024;
@@ -76,53 +81,86 @@ async function mustExit(proc: Bun.Subprocess<"ignore", "pipe", "pipe">, what: st
   if (code !== 0) throw new Error(`${what} exited ${code}: ${await new Response(proc.stderr).text()}`);
 }
 
-try {
-  const alice = { HOME: join(root, "alice"), CLAUDE_CONFIG_DIR: join(root, "alice/.claude") };
-  writeBigStore(alice.CLAUDE_CONFIG_DIR, { sessions: 60, totalBytes: 200 * MB });
+/** zstd level 1 over 512 KiB chunks, as ccshare sends them: what a folder shrinks to. */
+function compressedShare(files: string[]): number {
+  let raw = 0;
+  let packed = 0;
+  for (const file of files) {
+    const bytes = readFileSync(file);
+    raw += bytes.length;
+    for (let at = 0; at < bytes.length; at += 512 * 1024) {
+      packed += zstdCompressSync(bytes.subarray(at, at + 512 * 1024), { params: { [constants.ZSTD_c_compressionLevel]: 1 } }).length;
+    }
+  }
+  return packed / raw;
+}
+
+/** One corpus, both tools: wall seconds from starting the sender to the receiver's exit. */
+async function compare(text: "realistic" | "repetitive"): Promise<{ bytes: number; shrinksTo: number; wormhole: number; ccshare: number }> {
+  const base = join(root, text);
+  const alice = { HOME: join(base, "alice"), CLAUDE_CONFIG_DIR: join(base, "alice/.claude") };
+  writeBigStore(alice.CLAUDE_CONFIG_DIR, { sessions: 60, totalBytes: 200 * MB, text });
   const folder = join(alice.CLAUDE_CONFIG_DIR, "projects");
-  const bytes = readdirSync(folder, { recursive: true, withFileTypes: true })
+  const files = readdirSync(folder, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
-    .reduce((n, e) => n + statSync(join(e.parentPath, e.name)).size, 0);
+    .map((e) => join(e.parentPath, e.name));
+  const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
 
   // magic-wormhole: local mailbox and transit relay.
   const [mailboxPort, transitPort] = [await freePort(), await freePort()];
-  spawn(["twist3", "wormhole-mailbox", `--port=tcp:${mailboxPort}:interface=127.0.0.1`, `--channel-db=${join(root, "mailbox.sqlite")}`]);
-  spawn(["twist3", "transitrelay", `--port=tcp:${transitPort}:interface=127.0.0.1`]);
+  const mailbox = spawn(["twist3", "wormhole-mailbox", `--port=tcp:${mailboxPort}:interface=127.0.0.1`, `--channel-db=${join(base, "mailbox.sqlite")}`]);
+  const transit = spawn(["twist3", "transitrelay", `--port=tcp:${transitPort}:interface=127.0.0.1`]);
   await until("the wormhole mailbox", listening(mailboxPort));
   await until("the transit relay", listening(transitPort));
   const wh = ["wormhole", "--relay-url", `ws://127.0.0.1:${mailboxPort}/v1`, "--transit-helper", `tcp:127.0.0.1:${transitPort}`];
-  const whOut = join(root, "wormhole-out");
+  const whOut = join(base, "wormhole-out");
   mkdirSync(whOut);
   const t0 = performance.now();
   const whSend = spawn([...wh, "send", "--no-listen", "--hide-progress", "--code", "7-bench-sessions", folder]);
   const whReceive = spawn([...wh, "receive", "--no-listen", "--hide-progress", "--accept-file", "-o", join(whOut, "projects"), "7-bench-sessions"], { cwd: whOut });
   await mustExit(whReceive, "wormhole receive");
-  const whSeconds = (performance.now() - t0) / 1000;
+  const wormhole = (performance.now() - t0) / 1000;
   await whSend.exited;
+  mailbox.kill("SIGKILL");
+  transit.kill("SIGKILL");
   const received = readdirSync(whOut, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).reduce((n, e) => n + statSync(join(e.parentPath, e.name)).size, 0);
   if (received !== bytes) throw new Error(`magic-wormhole delivered ${received} of ${bytes} bytes`);
 
   // ccshare: our relay, relay-only on both sides.
   const relay = spawn([bin, "relay", "--host", "127.0.0.1", "--port", "0", "--json"]);
   const relayUrl = `ws://127.0.0.1:${(await firstJson(relay, "ready")).port}`;
-  const project = join(root, "project");
+  const project = join(base, "project");
   mkdirSync(project);
-  const bob = { HOME: join(root, "bob"), CLAUDE_CONFIG_DIR: join(root, "bob/.claude") };
+  const bob = { HOME: join(base, "bob"), CLAUDE_CONFIG_DIR: join(base, "bob/.claude") };
   const t1 = performance.now();
   const share = spawn([bin, "share", "--all", "--yes", "--json", "--no-lan", "--relay", relayUrl, "--passphrase", "bench words"], { env: alice });
   const code = String((await firstJson(share, "ready")).code);
   const receive = spawn([bin, "receive", code, "--no-lan", "--relay", relayUrl, "--all", "--yes", "--json"], { env: bob, cwd: project });
   await mustExit(receive, "ccshare receive");
-  const ccSeconds = (performance.now() - t1) / 1000;
+  const ccshare = (performance.now() - t1) / 1000;
   await share.exited;
+  relay.kill("SIGKILL");
+  const installed = readdirSync(join(bob.CLAUDE_CONFIG_DIR, "projects"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith(".jsonl")).length;
+  if (installed !== files.length) throw new Error(`ccshare installed ${installed} of ${files.length} files`);
+  return { bytes, shrinksTo: compressedShare(files), wormhole, ccshare };
+}
 
-  const ratio = ccSeconds / whSeconds;
-  const rate = (s: number) => `${(bytes / MB / s).toFixed(0)} MB/s`;
-  console.log(`${(bytes / MB).toFixed(0)} MB sessions folder through a loopback relay, sender start -> receiver exit:`);
-  console.log(`  magic-wormhole 0.12: ${whSeconds.toFixed(2)} s (${rate(whSeconds)})`);
-  console.log(`  ccshare:             ${ccSeconds.toFixed(2)} s (${rate(ccSeconds)})`);
-  console.log(`  ratio ${ratio.toFixed(3)} (target <= 0.25)`);
-  process.exitCode = ratio <= 0.25 ? 0 : 1;
+try {
+  const rate = (bytes: number, s: number) => `${(bytes / MB / s).toFixed(0)} MB/s`;
+  let met = true;
+  // The target is judged on text that compresses like real transcripts; the
+  // repetitive corpus the other benches use is shown too, for comparison.
+  for (const text of ["realistic", "repetitive"] as const) {
+    const r = await compare(text);
+    const ratio = r.ccshare / r.wormhole;
+    const judged = text === "realistic";
+    if (judged) met = ratio <= 0.25;
+    console.log(`${(r.bytes / MB).toFixed(0)} MB sessions folder, ${text} text (zstd -1 leaves ${(r.shrinksTo * 100).toFixed(1)}%), through a loopback relay, sender start -> receiver exit:`);
+    console.log(`  magic-wormhole 0.12: ${r.wormhole.toFixed(2)} s (${rate(r.bytes, r.wormhole)})`);
+    console.log(`  ccshare:             ${r.ccshare.toFixed(2)} s (${rate(r.bytes, r.ccshare)})`);
+    console.log(`  ratio ${ratio.toFixed(3)}${judged ? " (target <= 0.25)" : " (shown for comparison; real transcripts are not this repetitive)"}`);
+  }
+  process.exitCode = met ? 0 : 1;
 } finally {
   for (const p of procs) p.kill("SIGKILL");
   rmSync(root, { recursive: true, force: true });
