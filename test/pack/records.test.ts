@@ -46,6 +46,21 @@ describe("records round-trip", () => {
     expect(hex(encodeRecord({ k: "data", z: new Uint8Array([1, 2, 3]) }))).toBe("a2616b6464617461617a43010203");
   });
 
+  test("the per-chunk messages, built by hand, are byte for byte what cbor-x writes, at every length boundary", async () => {
+    const { Encoder } = await import("cbor-x/encode");
+    const cborX = new Encoder({ useRecords: false, mapsAsObjects: true, variableMapSize: true, tagUint8Array: false, pack: false, structuredClone: false } as never);
+    for (const n of [0, 1, 23, 24, 255, 256, 65_535, 65_536, 1 << 20]) {
+      const bytes = new Uint8Array(n).map((_, i) => (i * 31) & 0xff);
+      for (const message of [{ k: "data", z: bytes }, { t: "rec", c: bytes }, { t: "rev", c: bytes }]) {
+        expect([n, hex(encodeMessage(message))]).toEqual([n, hex(new Uint8Array(cborX.encode(message)))]);
+      }
+    }
+    // Other shapes (extra keys, keys in another order) take the general path and still round-trip.
+    for (const message of [{ z: new Uint8Array([1]), k: "data" }, { k: "data", z: new Uint8Array([1]), extra: 1 }, { t: "rec", c: "text" }]) {
+      expect(decodeMessage(encodeMessage(message))).toEqual(message);
+    }
+  });
+
   test("optional fields left undefined are absent, not CBOR undefined", () => {
     expect(hex(encodeMessage({ k: "done", x: undefined }))).toBe("a1616b64646f6e65");
   });
