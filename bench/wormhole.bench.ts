@@ -95,6 +95,15 @@ function compressedShare(files: string[]): number {
   return packed / raw;
 }
 
+/**
+ * Written-back pages before each timed run: otherwise the kernel flushes the
+ * last run's (or the generator's) hundreds of MB during the next one, and
+ * whichever tool runs second pays for it.
+ */
+function settle(): void {
+  Bun.spawnSync(["sync"]);
+}
+
 /** One corpus, both tools: wall seconds from starting the sender to the receiver's exit. */
 async function compare(text: "realistic" | "repetitive"): Promise<{ bytes: number; shrinksTo: number; wormhole: number; ccshare: number }> {
   const base = join(root, text);
@@ -115,6 +124,7 @@ async function compare(text: "realistic" | "repetitive"): Promise<{ bytes: numbe
   const wh = ["wormhole", "--relay-url", `ws://127.0.0.1:${mailboxPort}/v1`, "--transit-helper", `tcp:127.0.0.1:${transitPort}`];
   const whOut = join(base, "wormhole-out");
   mkdirSync(whOut);
+  settle();
   const t0 = performance.now();
   const whSend = spawn([...wh, "send", "--no-listen", "--hide-progress", "--code", "7-bench-sessions", folder]);
   const whReceive = spawn([...wh, "receive", "--no-listen", "--hide-progress", "--accept-file", "-o", join(whOut, "projects"), "7-bench-sessions"], { cwd: whOut });
@@ -132,6 +142,7 @@ async function compare(text: "realistic" | "repetitive"): Promise<{ bytes: numbe
   const project = join(base, "project");
   mkdirSync(project);
   const bob = { HOME: join(base, "bob"), CLAUDE_CONFIG_DIR: join(base, "bob/.claude") };
+  settle();
   const t1 = performance.now();
   const share = spawn([bin, "share", "--all", "--yes", "--json", "--no-lan", "--relay", relayUrl, "--passphrase", "bench words"], { env: alice });
   const code = String((await firstJson(share, "ready")).code);
@@ -142,7 +153,9 @@ async function compare(text: "realistic" | "repetitive"): Promise<{ bytes: numbe
   relay.kill("SIGKILL");
   const installed = readdirSync(join(bob.CLAUDE_CONFIG_DIR, "projects"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith(".jsonl")).length;
   if (installed !== files.length) throw new Error(`ccshare installed ${installed} of ${files.length} files`);
-  return { bytes, shrinksTo: compressedShare(files), wormhole, ccshare };
+  const shrinksTo = compressedShare(files);
+  rmSync(base, { recursive: true, force: true });
+  return { bytes, shrinksTo, wormhole, ccshare };
 }
 
 try {
