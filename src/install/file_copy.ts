@@ -20,13 +20,11 @@ import { constants } from "node:fs";
 import { lstat, open, type FileHandle } from "node:fs/promises";
 import { UnsafePathError } from "../errors.ts";
 import { giveBack, lineBlocks, takeBuffer } from "./line_blocks.ts";
-import type { Splice } from "./line_edit.ts";
+import { editLines, type LineFilter } from "./line_stream.ts";
 
-/** The edits of one line (without its "\n"), in order, or undefined to keep it as is. */
-export type LineFilter = (line: Uint8Array) => Splice[] | undefined;
+export type { LineFilter } from "./line_stream.ts";
 
 const CHUNK = 1 << 20;
-const NEWLINE = 0x0a;
 /** Read-only, never through a symlink, never blocking on a FIFO (0 where the platform lacks a flag). */
 export const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
@@ -154,20 +152,7 @@ async function copyBytes(input: FileHandle, out: Output): Promise<void> {
 async function copyLines(input: FileHandle, out: Output, filter: LineFilter): Promise<void> {
   for await (const block of lineBlocks(input)) {
     const pieces: Uint8Array[] = [];
-    // block[kept, ...) is not handed over yet.
-    let kept = 0;
-    for (let start = 0; start < block.length; ) {
-      const newline = block.indexOf(NEWLINE, start);
-      const end = newline < 0 ? block.length : newline;
-      // A last line without a newline (or torn) is offered too; the filter leaves anything that does not parse alone.
-      const splices = filter(block.subarray(start, end));
-      for (const splice of splices ?? []) {
-        pieces.push(block.subarray(kept, start + splice.start), splice.bytes);
-        kept = start + splice.end;
-      }
-      start = end + 1;
-    }
-    pieces.push(block.subarray(kept));
+    editLines(block, filter, (piece) => pieces.push(piece));
     await out.push(pieces);
   }
 }

@@ -18,6 +18,9 @@ import { chmod, mkdtemp, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fromFsError } from "../errors.ts";
 import { commitSession } from "./commit.ts";
+import { cwdRewrite } from "./cwd_rewrite.ts";
+import type { LineFilter } from "./file_copy.ts";
+import { lineEditor } from "./line_edit.ts";
 import { prepareSession, type PreparedSession } from "./prepare.ts";
 import { projectFolder, resolveTarget } from "./project_folder.ts";
 import { addToSessionIndex, hasSessionIndex, readSessionFacts, type SessionFacts, type SessionIndexEntry } from "./session_index.ts";
@@ -88,6 +91,20 @@ export class Installation {
       throw fromFsError(error, `preparing to install into ${folder}`);
     }
     return new Installation({ folder, staging, target, sourceProject: o.sourceProject, now: o.now ?? new Date(), claimed: new Map() });
+  }
+
+  /**
+   * Where a receiver may write sessions before prepare(): inside this
+   * installation's staging dir, so on the project folder's file system (edited
+   * files are moved from there, not copied), and removed with it. Does not exist yet.
+   */
+  get incomingDir(): string {
+    return join(this.ctx.staging, "incoming");
+  }
+
+  /** The line edits prepare() would make to a session recorded in `project` (for StagedSession.edited). */
+  lineFilterFor(project: string): LineFilter {
+    return lineEditor({ cwd: cwdRewrite(this.ctx.sourceProject ?? project, this.ctx.target) });
   }
 
   /** Rewrite, stage and verify one session (nothing is placed yet). */

@@ -2,6 +2,10 @@
 // rewritten, into the install's staging dir and verify it (SESSIONS-FORMAT.md
 // "Resume, and what an install must do", steps 3-6). Nothing here touches the
 // project folder itself; placing the prepared files is commit.ts's job.
+//
+// A session received through Installation.lineFilterFor() (StagedSession.edited)
+// already has its cwd moved: its files are moved into the stage as they are,
+// and only a session that must take a new id is copied, to rewrite that id.
 import { randomUUID } from "node:crypto";
 import { chmod, lstat, mkdir, readdir, rename, rm, utimes } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -51,23 +55,29 @@ export async function prepareSession(session: StagedSession, ctx: PrepareContext
   if (await isTaken(id, ctx)) {
     // Step 3: compare the rewritten transcript with what is there.
     const transcript = files.find((f) => f.kind === "transcript")!;
-    const probe = join(stage, `${id}.jsonl`);
-    await writeFile(session, transcript, probe, { cwd }, ctx.now);
     const existing = ctx.claimed.get(id) ?? join(ctx.folder, `${id}.jsonl`);
-    const same = await sameContent(probe, existing);
-    await rm(probe, { force: true });
+    let same: boolean;
+    if (session.edited) same = await sameContent(join(session.dir, transcript.path), existing);
+    else {
+      const probe = join(stage, `${id}.jsonl`);
+      await writeFile(session, transcript, probe, { cwd }, ctx.now);
+      same = await sameContent(probe, existing);
+      await rm(probe, { force: true });
+    }
     if (same) return { skipped: { id, reason: ctx.claimed.has(id) ? "listed twice in this install" : "already installed (identical)" } };
     do finalId = randomUUID();
     while (await isTaken(finalId, ctx));
   }
 
-  const edit: LineEdit = { cwd, ...(finalId !== id ? { sessionId: { from: id, to: finalId } } : {}) };
+  // An edited session's cwd has moved already; a new id is then the only edit left.
+  const edit: LineEdit = { cwd: session.edited ? keepCwd : cwd, ...(finalId !== id ? { sessionId: { from: id, to: finalId } } : {}) };
+  const move = session.edited && finalId === id;
   const written = new Map<string, number>();
   for (const file of files) {
     const relative = renamedPath(file, id, finalId);
     const to = join(stage, relative);
     if (relative.includes("/")) await mkdir(dirname(to), { recursive: true, mode: 0o700 });
-    written.set(relative, await writeFile(session, file, to, edit, ctx.now));
+    written.set(relative, move ? await moveFile(session, file, to, ctx.now) : await writeFile(session, file, to, edit, ctx.now));
   }
   await verify(stage, written);
   const agents: string[] = [];
@@ -85,12 +95,43 @@ export async function prepareSession(session: StagedSession, ctx: PrepareContext
   return { prepared: { id, finalId, stage, agents, hasSessionFolder } };
 }
 
+const keepCwd = (): undefined => undefined;
+
 /**
  * Copies one staged file to `to`; JSONL files get the line edits. Checks every
  * directory on the way for a symlink first: the final component is opened with
  * O_NOFOLLOW, but `<id>/` itself could be a link out of the staging dir.
  */
 async function writeFile(session: StagedSession, file: StagedFile, to: string, edit: LineEdit, now: Date): Promise<number> {
+  const from = await stagedPath(session, file);
+  const filter: LineFilter | undefined = file.path.endsWith(".jsonl") ? lineEditor(edit) : undefined;
+  return copyFile({ from, to, shownAs: `${file.path} of session ${session.id}`, mtime: now, filter });
+}
+
+/**
+ * Moves one staged file, already edited, to `to` (0600, mtime `now`), with the
+ * same checks as writeFile(); copies it where the two are on different file systems.
+ */
+async function moveFile(session: StagedSession, file: StagedFile, to: string, now: Date): Promise<number> {
+  const from = await stagedPath(session, file);
+  const shownAs = `${file.path} of session ${session.id}`;
+  const info = await lstat(from);
+  if (info.isSymbolicLink()) throw new UnsafePathError(`Refusing to install ${shownAs}: it is a symbolic link.`);
+  if (!info.isFile()) throw new UnsafePathError(`Refusing to install ${shownAs}: it is not a regular file.`);
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "EXDEV") throw error;
+    return copyFile({ from, to, shownAs, mtime: now });
+  }
+  // As copyFile() leaves it: the umask may have narrowed the mode; mtime last.
+  await chmod(to, 0o600);
+  await utimes(to, now, now);
+  return info.size;
+}
+
+/** A staged file's path, once every directory on the way is checked to be a plain folder. */
+async function stagedPath(session: StagedSession, file: StagedFile): Promise<string> {
   const segments = file.path.split("/");
   for (let i = 1; i < segments.length; i++) {
     const dir = join(session.dir, ...segments.slice(0, i));
@@ -99,8 +140,7 @@ async function writeFile(session: StagedSession, file: StagedFile, to: string, e
       throw new UnsafePathError(`Refusing to install ${file.path} of session ${session.id}: ${segments.slice(0, i).join("/")} is not a plain folder.`);
     }
   }
-  const filter: LineFilter | undefined = file.path.endsWith(".jsonl") ? lineEditor(edit) : undefined;
-  return copyFile({ from: join(session.dir, ...segments), to, shownAs: `${file.path} of session ${session.id}`, mtime: now, filter });
+  return join(session.dir, ...segments);
 }
 
 /**

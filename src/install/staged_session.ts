@@ -14,6 +14,12 @@ export interface StagedSession {
   dir: string;
   /** Relative paths: "<id>.jsonl", "<id>/subagents/agent-x.jsonl", "<id>/tool-results/x.txt", legacy "agent-x.jsonl". */
   files: string[];
+  /**
+   * Set when the files were written through Installation.lineFilterFor() of the
+   * installation they are prepared by (the cwd already moved) and sit on its
+   * file system: they are then moved into place instead of copied.
+   */
+  edited?: boolean;
 }
 
 /** How a staged file is placed: the transcript, something under `<id>/`, or a legacy 2.0.x sibling agent file. */

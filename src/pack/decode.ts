@@ -7,7 +7,7 @@
 import { lstat, mkdir, readdir, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { CcshareError, DiskError, fromFsError, LimitExceededError, ProtocolError, TruncatedStreamError, UnsafePathError } from "../errors.ts";
-import { IncomingFile, Inflater } from "./incoming_file.ts";
+import { IncomingFile, Inflater, type ByteEditor } from "./incoming_file.ts";
 import { withDefaults, type Limits } from "./limits.ts";
 import type { FileRecord, Record } from "./records.ts";
 import { checkSessionId, checkSessionPath } from "./safe_path.ts";
@@ -28,6 +28,8 @@ export interface UnpackerOptions {
   /** The sessions this receiver asked for (its `want` record); files of any other are refused. */
   wantedIds: ReadonlySet<string>;
   limits?: Partial<Limits>;
+  /** An editor for a file's bytes on their way to disk (checked paths only), or undefined to write them as sent. */
+  editorFor?: (session: string, path: string) => ByteEditor | undefined;
 }
 
 type State = "between files" | "in a file" | "done" | "failed";
@@ -171,7 +173,7 @@ export class Unpacker {
     await this.prepareStaging();
     await this.makeParents(parts);
     this.filePaths.add(key);
-    this.current = await IncomingFile.create(join(this.stagingDir, ...parts), path, size, record.sha256);
+    this.current = await IncomingFile.create(join(this.stagingDir, ...parts), path, size, record.sha256, this.o.editorFor?.(session, path));
     this.currentSession = session;
     this.state = "in a file";
   }

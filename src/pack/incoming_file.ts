@@ -1,7 +1,8 @@
 // One file arriving from a peer (PROTOCOL.md §4: file, data*, end): decompressed
 // chunk by chunk with the output capped at what the `file` record declared, so a
 // zstd bomb stops at the declared size without ever allocating more; hashed as
-// it is written; its digest checked at `end`.
+// it is written (optionally through an editor: the digest is always of the bytes
+// as sent); its digest checked at `end`.
 import { constants as fsConstants } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { DigestMismatchError, fromFsError, LimitExceededError, ProtocolError } from "../errors.ts";
@@ -41,6 +42,19 @@ export class Inflater {
   }
 }
 
+/**
+ * Rewrites a file's bytes on their way to disk (the installer's line edits,
+ * wired in by transfer/incoming.ts; this layer knows nothing of lines).
+ */
+export interface ByteEditor {
+  /** The bytes to write for `chunk`: a view valid until push() or end() has been called twice more. */
+  push(chunk: Uint8Array): Uint8Array;
+  /** What is left to write once the file is complete; same validity. */
+  end(): Uint8Array;
+  /** Frees the editor's buffers, once nothing it returned is being written. */
+  release(): void;
+}
+
 function shown(path: string): string {
   return JSON.stringify(path);
 }
@@ -66,12 +80,13 @@ export class IncomingFile {
     readonly size: number,
     private readonly declaredSha256: Uint8Array | undefined,
     private readonly handle: FileHandle,
+    private editor: ByteEditor | undefined,
   ) {
     this.hash = new StreamHash();
   }
 
-  /** Creates `abs` (which must not exist) with mode 0600. */
-  static async create(abs: string, path: string, size: number, sha256?: Uint8Array): Promise<IncomingFile> {
+  /** Creates `abs` (which must not exist) with mode 0600; `editor`, if given, rewrites what is written. */
+  static async create(abs: string, path: string, size: number, sha256?: Uint8Array, editor?: ByteEditor): Promise<IncomingFile> {
     let handle: FileHandle;
     try {
       handle = await open(abs, CREATE_FLAGS, 0o600);
@@ -83,7 +98,7 @@ export class IncomingFile {
       }
       throw fromFsError(error, `writing ${path}`);
     }
-    return new IncomingFile(path, size, sha256, handle);
+    return new IncomingFile(path, size, sha256, handle, editor);
   }
 
   /** Decompresses one `data` record and appends it. */
@@ -107,10 +122,12 @@ export class IncomingFile {
     if (chunk.length === 0) throw new ProtocolError(`The sharer sent an empty chunk of ${shown(this.path)}; nothing was installed.`);
     this.hash.update(chunk);
     this.received += chunk.length;
+    // Edited while the previous write is still in flight (the editor's two buffers).
+    const bytes = this.editor ? this.editor.push(chunk) : chunk;
     // The disk write runs while the next record is opened and decompressed; at
     // most one is in flight, so the Inflater's two buffers are enough.
     await this.writing;
-    this.writing = this.append(chunk);
+    this.writing = this.append(bytes);
     this.writing.catch(() => {}); // surfaced by the next write, end() or close()
   }
 
@@ -129,6 +146,7 @@ export class IncomingFile {
       throw new ProtocolError(`The sharer ended ${shown(this.path)} after ${this.received} of its declared ${this.size} bytes; nothing was installed.`);
     }
     await this.writing;
+    if (this.editor) await this.append(this.editor.end());
     const actual = await this.hash.digest();
     if (!sameBytes(actual, sha256) || (this.declaredSha256 && !sameBytes(actual, this.declaredSha256))) {
       throw new DigestMismatchError(`${shown(this.path)} arrived with a different SHA-256 than the sharer declared (corrupted or altered); nothing was installed.`);
@@ -141,6 +159,8 @@ export class IncomingFile {
     this.hash.dispose();
     try {
       await this.writing.catch(() => {});
+      this.editor?.release();
+      this.editor = undefined;
       await this.handle.close();
     } catch {
       // Closing twice, or after the staging dir went away: nothing left to release.

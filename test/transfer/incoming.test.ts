@@ -1,13 +1,16 @@
 // transfer/incoming.ts: sessions are prepared for install as soon as they are
 // complete, so a sharer must send each session's files together.
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ProtocolError } from "../../src/errors.ts";
+import { DigestMismatchError, ProtocolError } from "../../src/errors.ts";
+import { install, type InstallResult } from "../../src/install/install.ts";
 import { fileRecords } from "../../src/pack/encode.ts";
 import type { CatalogSession, Record } from "../../src/pack/records.ts";
 import { Incoming } from "../../src/transfer/incoming.ts";
+import type { FixtureSession } from "../fixtures/store.ts";
+import { parsedLines, receiver, source, stage, tempDir, tree } from "../install/_stage.ts";
 
 const A = "11111111-1111-4111-8111-111111111111";
 const B = "22222222-2222-4222-8222-222222222222";
@@ -64,5 +67,98 @@ describe("receiving into staging", () => {
     expect((error as Error).message).toContain(A);
     const folders = existsSync(join(config, "projects")) ? readdirSync(join(config, "projects")) : [];
     expect(folders).toEqual([]);
+  });
+});
+
+// Each JSONL file is edited on its way to disk and the session then moved into
+// place: what lands must be byte for byte what install() makes of the same
+// files staged as sent, in every case install() handles.
+describe("edited on arrival", () => {
+  /** Every file of `sessions` through an Incoming, as a sharer sends them. */
+  async function received(sessions: FixtureSession[], sourceConfig: string, into: string, env: { [name: string]: string }): Promise<InstallResult> {
+    const catalog = sessions.map((s) => ({ ...session(s.id), project: s.cwd }));
+    const incoming = await Incoming.open({ catalog, wanted: new Set(sessions.map((s) => s.id)), into, env });
+    try {
+      for (const s of sessions) {
+        for (const path of s.files) {
+          const abs = join(sourceConfig, "projects", s.folder, path);
+          for await (const r of fileRecords({ path, abs, size: statSync(abs).size }, s.id, { chunkBytes: 4096 })) await incoming.accept(r);
+        }
+      }
+      await incoming.accept({ k: "done" });
+      return await incoming.install();
+    } finally {
+      await incoming.dispose();
+    }
+  }
+
+  /** Every installed file, by path relative to the project folder. */
+  const contents = (folder: string) => new Map(tree(folder).filter((p) => !p.endsWith("/")).map((p) => [p, readFileSync(join(folder, p))]));
+
+  test("installs exactly the bytes install() does, for sessions of every era, torn and not UTF-8", async () => {
+    const src = source([
+      { era: "1.0", cwd: "/Users/alice/src/legacy", subagents: 1 },
+      { era: "2.0", cwd: "/home/bob/work/api", subagents: 2, invalidUtf8: true },
+      { era: "2.1", cwd: "/home/alice/src/app", subagents: 2, tools: 2, tail: "torn" },
+      { era: "2.1", cwd: "/home/alice/src/app/sub", tail: "no-newline", relocatedTo: "/home/alice/src/app/moved" },
+    ]);
+    const target = realpathSync(tempDir());
+    const viaInstall = await install({ staged: src.sessions.map((s) => stage(s, src.config)), into: target, env: receiver().env });
+    const r = receiver();
+    const viaIncoming = await received(src.sessions, src.config, target, r.env);
+    expect(viaIncoming.installed.map((i) => i.id)).toEqual(src.sessions.map((s) => s.id));
+    const expected = contents(viaInstall.folder);
+    const actual = contents(viaIncoming.folder);
+    expect([...actual.keys()]).toEqual([...expected.keys()]);
+    for (const [path, bytes] of expected) expect(actual.get(path)).toEqual(bytes);
+    expect(new TextDecoder().decode(actual.get(`${src.sessions[2]!.id}.jsonl`))).toContain(`"cwd":"${target}"`);
+    for (const path of actual.keys()) expect(statSync(join(viaIncoming.folder, path)).mode & 0o777).toBe(0o600);
+    expect(readdirSync(viaIncoming.folder).filter((n) => n.startsWith("."))).toEqual([]);
+    expect(readdirSync(join(r.config, "projects")).filter((n) => n.startsWith("."))).toEqual([]);
+  });
+
+  test("skips a session received again unchanged, and gives a changed one a new id in every line", async () => {
+    const src = source([{ era: "2.1", cwd: "/home/alice/src/app", subagents: 1 }]);
+    const s = src.sessions[0]!;
+    const r = receiver();
+    const into = tempDir();
+    const first = await received([s], src.config, into, r.env);
+    const before = readFileSync(first.installed[0]!.path);
+    const again = await received([s], src.config, into, r.env);
+    expect(again.installed).toEqual([]);
+    expect(again.skipped).toEqual([{ id: s.id, reason: "already installed (identical)" }]);
+    // The sharer continued the session: same id, one more line.
+    appendFileSync(join(src.config, "projects", s.folder, `${s.id}.jsonl`), `${JSON.stringify({ type: "last-prompt", cwd: s.cwd, sessionId: s.id })}\n`);
+    const changed = await received([s], src.config, into, r.env);
+    const newId = changed.installed[0]!.newId!;
+    expect(newId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(readFileSync(first.installed[0]!.path)).toEqual(before);
+    for (const file of [`${newId}.jsonl`, ...s.files.filter((f) => f.startsWith(`${s.id}/`) && f.endsWith(".jsonl")).map((f) => newId + f.slice(s.id.length))]) {
+      const lines = parsedLines(readFileSync(join(changed.folder, file), "utf8"));
+      expect(new Set(lines.filter((l) => "sessionId" in l).map((l) => l.sessionId))).toEqual(new Set([newId]));
+      expect(new Set(lines.filter((l) => "cwd" in l).map((l) => l.cwd))).toEqual(new Set([changed.target]));
+    }
+  });
+
+  test("a file whose bytes do not match its digest installs nothing, and no staging is left", async () => {
+    const src = source([{ era: "2.1", cwd: "/home/alice/src/app" }]);
+    const s = src.sessions[0]!;
+    const r = receiver();
+    const into = tempDir();
+    const incoming = await Incoming.open({ catalog: [{ ...session(s.id), project: s.cwd }], wanted: new Set([s.id]), into, env: r.env });
+    const abs = join(src.config, "projects", s.folder, `${s.id}.jsonl`);
+    let error: unknown;
+    try {
+      for await (const rec of fileRecords({ path: `${s.id}.jsonl`, abs, size: statSync(abs).size }, s.id)) {
+        await incoming.accept(rec.k === "end" ? { k: "end", sha256: new Uint8Array(32) } : rec);
+      }
+    } catch (e) {
+      error = e;
+      await incoming.abort();
+    } finally {
+      await incoming.dispose();
+    }
+    expect(error).toBeInstanceOf(DigestMismatchError);
+    expect(existsSync(join(r.config, "projects")) ? readdirSync(join(r.config, "projects")) : []).toEqual([]);
   });
 });
