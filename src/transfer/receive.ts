@@ -42,7 +42,7 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
   const session = await handshakeAsReceiver(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs });
   const reply = async (record: PackRecord): Promise<void> => channel.send(await session.sealReverse(encodeRecord(record)));
   let final = false;
-  // One record in, then one credit back once it is processed (PROTOCOL.md §5).
+  // One record in; its credit goes back once it is processed (PROTOCOL.md §5).
   const next = async (): Promise<PackRecord> => {
     let message: Uint8Array;
     try {
@@ -71,12 +71,16 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
     // PROTOCOL.md §5 fixes the initial window at 8 records; with 512 KiB records
     // (pack/limits.ts SEND_CHUNK_BYTES) 8 more keep ~8 MiB in flight on slow links.
     if (wanted.length > 0) await reply({ k: "credit", n: EXTRA_CREDIT });
+    let owed = 0;
     for (;;) {
       const record = await next();
       await incoming.accept(record);
       if (final) break;
       if (record.k === "data") o.onProgress?.({ bytes: incoming.unpacker.bytesReceived, total });
-      await ack();
+      if (++owed === CREDIT_BATCH) {
+        await reply({ k: "credit", n: owed });
+        owed = 0;
+      }
     }
     if (wanted.length === 0) return { catalog, wanted };
     const result = await incoming.install();
@@ -95,6 +99,13 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
 }
 
 export const EXTRA_CREDIT = 8;
+/**
+ * Processed records are credited back four at a time: still one credit per
+ * record (PROTOCOL.md §5), in a quarter of the sealed messages, each of which
+ * crosses the relay and wakes the sharer. At most three are held back, so the
+ * sharer keeps 13 of its 16 records of window.
+ */
+export const CREDIT_BATCH = 4;
 
 /** PROTOCOL.md §6: a relay closes a pipe idle for 60 s; a person may pick for longer. */
 const KEEP_ALIVE_MS = 20_000;
