@@ -96,7 +96,8 @@ export class Installation {
   /**
    * Where a receiver may write sessions before prepare(): inside this
    * installation's staging dir, so on the project folder's file system (edited
-   * files are moved from there, not copied), and removed with it. Does not exist yet.
+   * files are linked into place from there, not copied), and removed with it.
+   * Does not exist yet.
    */
   get incomingDir(): string {
     return join(this.ctx.staging, "incoming");

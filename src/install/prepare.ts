@@ -4,8 +4,9 @@
 // project folder itself; placing the prepared files is commit.ts's job.
 //
 // A session received through Installation.lineFilterFor() (StagedSession.edited)
-// already has its cwd moved: its files are moved into the stage as they are,
-// and only a session that must take a new id is copied, to rewrite that id.
+// already has its cwd moved, and it arrived inside the installation's staging
+// dir: it is installed from where it is, and only a session that must take a
+// new id is copied, to rewrite that id.
 import { randomUUID } from "node:crypto";
 import { chmod, lstat, mkdir, readdir, rename, rm, utimes } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -49,7 +50,6 @@ export async function prepareSession(session: StagedSession, ctx: PrepareContext
   const id = session.id;
   const cwd = cwdRewrite(ctx.sourceProject ?? session.project, ctx.target);
   const stage = join(ctx.staging, String(n));
-  await mkdir(stage, { mode: 0o700 });
 
   let finalId = id;
   if (await isTaken(id, ctx)) {
@@ -59,6 +59,7 @@ export async function prepareSession(session: StagedSession, ctx: PrepareContext
     let same: boolean;
     if (session.edited) same = await sameContent(join(session.dir, transcript.path), existing);
     else {
+      await mkdir(stage, { mode: 0o700 });
       const probe = join(stage, `${id}.jsonl`);
       await writeFile(session, transcript, probe, { cwd }, ctx.now);
       same = await sameContent(probe, existing);
@@ -69,30 +70,36 @@ export async function prepareSession(session: StagedSession, ctx: PrepareContext
     while (await isTaken(finalId, ctx));
   }
 
-  // An edited session's cwd has moved already; a new id is then the only edit left.
+  // An edited session keeping its id is installed from where it arrived; otherwise
+  // it is copied into its own stage (for an edited one, a new id is the only edit left).
+  const inPlace = session.edited === true && finalId === id;
+  const dir = inPlace ? session.dir : stage;
   const edit: LineEdit = { cwd: session.edited ? keepCwd : cwd, ...(finalId !== id ? { sessionId: { from: id, to: finalId } } : {}) };
-  const move = session.edited && finalId === id;
+  if (!inPlace) await mkdir(stage, { recursive: true, mode: 0o700 });
   const written = new Map<string, number>();
   for (const file of files) {
     const relative = renamedPath(file, id, finalId);
     const to = join(stage, relative);
-    if (relative.includes("/")) await mkdir(dirname(to), { recursive: true, mode: 0o700 });
-    written.set(relative, move ? await moveFile(session, file, to, ctx.now) : await writeFile(session, file, to, edit, ctx.now));
+    if (inPlace) written.set(relative, await settleFile(session, file, ctx.now));
+    else {
+      if (relative.includes("/")) await mkdir(dirname(to), { recursive: true, mode: 0o700 });
+      written.set(relative, await writeFile(session, file, to, edit, ctx.now));
+    }
   }
-  await verify(stage, written);
+  await verify(dir, written);
   const agents: string[] = [];
   for (const file of files.filter((f) => f.kind === "legacy-agent")) {
-    const name = await legacyAgentName(file.path, join(stage, file.path), ctx.folder);
-    if (name === undefined) await rm(join(stage, file.path));
+    const name = await legacyAgentName(file.path, dir, ctx.folder);
+    if (name === undefined) await rm(join(dir, file.path));
     else {
-      if (name !== file.path) await rename(join(stage, file.path), join(stage, name));
+      if (name !== file.path) await rename(join(dir, file.path), join(dir, name));
       agents.push(name);
     }
   }
   const hasSessionFolder = files.some((f) => f.kind === "session-folder");
-  if (hasSessionFolder) await freshenFolders(join(stage, finalId), ctx.now);
-  ctx.claimed.set(finalId, join(stage, `${finalId}.jsonl`));
-  return { prepared: { id, finalId, stage, agents, hasSessionFolder } };
+  if (hasSessionFolder) await freshenFolders(join(dir, finalId), ctx.now);
+  ctx.claimed.set(finalId, join(dir, `${finalId}.jsonl`));
+  return { prepared: { id, finalId, stage: dir, agents, hasSessionFolder } };
 }
 
 const keepCwd = (): undefined => undefined;
@@ -109,24 +116,18 @@ async function writeFile(session: StagedSession, file: StagedFile, to: string, e
 }
 
 /**
- * Moves one staged file, already edited, to `to` (0600, mtime `now`), with the
- * same checks as writeFile(); copies it where the two are on different file systems.
+ * Readies one staged file, already edited, to be placed as it is: the same
+ * checks as writeFile(), then what copyFile() would leave (0600, whatever the
+ * umask did; mtime `now`). Returns its size.
  */
-async function moveFile(session: StagedSession, file: StagedFile, to: string, now: Date): Promise<number> {
-  const from = await stagedPath(session, file);
+async function settleFile(session: StagedSession, file: StagedFile, now: Date): Promise<number> {
+  const path = await stagedPath(session, file);
   const shownAs = `${file.path} of session ${session.id}`;
-  const info = await lstat(from);
+  const info = await lstat(path);
   if (info.isSymbolicLink()) throw new UnsafePathError(`Refusing to install ${shownAs}: it is a symbolic link.`);
   if (!info.isFile()) throw new UnsafePathError(`Refusing to install ${shownAs}: it is not a regular file.`);
-  try {
-    await rename(from, to);
-  } catch (error) {
-    if ((error as { code?: string }).code !== "EXDEV") throw error;
-    return copyFile({ from, to, shownAs, mtime: now });
-  }
-  // As copyFile() leaves it: the umask may have narrowed the mode; mtime last.
-  await chmod(to, 0o600);
-  await utimes(to, now, now);
+  await chmod(path, 0o600);
+  await utimes(path, now, now);
   return info.size;
 }
 
@@ -149,12 +150,13 @@ async function stagedPath(session: StagedSession, file: StagedFile): Promise<str
  * fresh name (the agent's lines still carry their agentId and sessionId, which
  * is what links them to the session; the name is only a container).
  */
-async function legacyAgentName(name: string, staged: string, folder: string): Promise<string | undefined> {
+async function legacyAgentName(name: string, stage: string, folder: string): Promise<string | undefined> {
   if (!(await exists(join(folder, name)))) return name;
-  if (await sameContent(staged, join(folder, name))) return undefined;
+  if (await sameContent(join(stage, name), join(folder, name))) return undefined;
   let fresh: string;
+  // Not in the stage either: received sessions share theirs, and rename() would replace another's file.
   do fresh = `${name.slice(0, -".jsonl".length)}-${randomUUID().slice(0, 8)}.jsonl`;
-  while (await exists(join(folder, fresh)));
+  while ((await exists(join(folder, fresh))) || (await exists(join(stage, fresh))));
   return fresh;
 }
 

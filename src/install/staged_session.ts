@@ -16,8 +16,8 @@ export interface StagedSession {
   files: string[];
   /**
    * Set when the files were written through Installation.lineFilterFor() of the
-   * installation they are prepared by (the cwd already moved) and sit on its
-   * file system: they are then moved into place instead of copied.
+   * installation they are prepared by (the cwd already moved), into its
+   * incomingDir: they are then placed from there as they are, not copied.
    */
   edited?: boolean;
 }

@@ -8,8 +8,9 @@
 // once; its digest is still checked on the bytes as sent. A sharer sends
 // sessions one after another, so when the first file of the next session (or
 // `done`) arrives, the previous session is complete and verified: it is
-// prepared for install (moved into its stage) right away, while the next one
-// is still arriving. Nothing is placed until the whole stream is verified.
+// prepared for install (checked, modes and mtimes set) right away, while the
+// next one is still arriving. Nothing is placed until the whole stream is
+// verified.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { claudeConfigDir } from "../catalog/paths.ts";
@@ -107,11 +108,11 @@ export class Incoming {
     return this.unpacker.abort();
   }
 
-  /** Always, at the end: the staging dirs go (installed files were moved out of them). */
+  /** Always, at the end: the staging dir goes, with anything not installed (the installation's holds this one). */
   async dispose(): Promise<void> {
     await this.preparing.catch(() => undefined);
-    await rm(this.staging, { recursive: true, force: true });
-    await this.installation?.dispose();
+    if (this.installation) await this.installation.dispose();
+    else await rm(this.staging, { recursive: true, force: true });
   }
 }
 

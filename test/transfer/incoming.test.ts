@@ -70,28 +70,30 @@ describe("receiving into staging", () => {
   });
 });
 
-// Each JSONL file is edited on its way to disk and the session then moved into
-// place: what lands must be byte for byte what install() makes of the same
+type Sent = Pick<FixtureSession, "id" | "folder" | "cwd" | "files">;
+
+/** Every file of `sessions` through an Incoming, as a sharer sends them. */
+async function received(sessions: Sent[], sourceConfig: string, into: string, env: { [name: string]: string }): Promise<InstallResult> {
+  const catalog = sessions.map((s) => ({ ...session(s.id), project: s.cwd }));
+  const incoming = await Incoming.open({ catalog, wanted: new Set(sessions.map((s) => s.id)), into, env });
+  try {
+    for (const s of sessions) {
+      for (const path of s.files) {
+        const abs = join(sourceConfig, "projects", s.folder, path);
+        for await (const r of fileRecords({ path, abs, size: statSync(abs).size }, s.id, { chunkBytes: 4096 })) await incoming.accept(r);
+      }
+    }
+    await incoming.accept({ k: "done" });
+    return await incoming.install();
+  } finally {
+    await incoming.dispose();
+  }
+}
+
+// Each JSONL file is edited on its way to disk and the session then placed from
+// where it arrived: what lands must be byte for byte what install() makes of the same
 // files staged as sent, in every case install() handles.
 describe("edited on arrival", () => {
-  /** Every file of `sessions` through an Incoming, as a sharer sends them. */
-  async function received(sessions: FixtureSession[], sourceConfig: string, into: string, env: { [name: string]: string }): Promise<InstallResult> {
-    const catalog = sessions.map((s) => ({ ...session(s.id), project: s.cwd }));
-    const incoming = await Incoming.open({ catalog, wanted: new Set(sessions.map((s) => s.id)), into, env });
-    try {
-      for (const s of sessions) {
-        for (const path of s.files) {
-          const abs = join(sourceConfig, "projects", s.folder, path);
-          for await (const r of fileRecords({ path, abs, size: statSync(abs).size }, s.id, { chunkBytes: 4096 })) await incoming.accept(r);
-        }
-      }
-      await incoming.accept({ k: "done" });
-      return await incoming.install();
-    } finally {
-      await incoming.dispose();
-    }
-  }
-
   /** Every installed file, by path relative to the project folder. */
   const contents = (folder: string) => new Map(tree(folder).filter((p) => !p.endsWith("/")).map((p) => [p, readFileSync(join(folder, p))]));
 
@@ -160,5 +162,32 @@ describe("edited on arrival", () => {
     }
     expect(error).toBeInstanceOf(DigestMismatchError);
     expect(existsSync(join(r.config, "projects")) ? readdirSync(join(r.config, "projects")) : []).toEqual([]);
+  });
+});
+
+describe("legacy agent files edited on arrival", () => {
+  test("one whose name is taken by a different file gets a fresh name, and the one there stays", async () => {
+    const src = source([]);
+    const cwd = "/home/alice/src/app";
+    const folder = join(src.config, "projects", "-home-alice-src-app");
+    mkdirSync(folder, { recursive: true });
+    const sessionWithAgent = (id: string, note: string): Sent => {
+      writeFileSync(join(folder, `${id}.jsonl`), `${JSON.stringify({ type: "user", cwd, sessionId: id, message: { role: "user", content: "hi" } })}\n`);
+      writeFileSync(join(folder, "agent-shared.jsonl"), `${JSON.stringify({ type: "user", cwd, sessionId: id, agentId: "shared", note })}\n`);
+      return { id, folder: "-home-alice-src-app", cwd, files: [`${id}.jsonl`, "agent-shared.jsonl"] };
+    };
+    const r = receiver();
+    const into = tempDir();
+    const first = await received([sessionWithAgent(A, "first")], src.config, into, r.env);
+    const second = await received([sessionWithAgent(B, "second")], src.config, into, r.env);
+    expect(second.installed.map((i) => i.id)).toEqual([B]);
+    const agents = readdirSync(second.folder).filter((n) => n.startsWith("agent-shared")).sort();
+    expect(agents.length).toBe(2);
+    expect(readFileSync(join(first.folder, "agent-shared.jsonl"), "utf8")).toContain('"note":"first"');
+    const fresh = agents.find((n) => n !== "agent-shared.jsonl")!;
+    expect(fresh).toMatch(/^agent-shared-[0-9a-f]{8}\.jsonl$/);
+    const moved = readFileSync(join(second.folder, fresh), "utf8");
+    expect(moved).toContain('"note":"second"');
+    expect(moved).toContain(`"cwd":"${second.target}"`);
   });
 });
