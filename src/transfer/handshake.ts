@@ -159,7 +159,7 @@ export async function handshakeAsSharer(channel: Channel, o: HandshakeOptions): 
       channel.close(CloseCode.normal, "wrong passphrase");
       throw new WrongPassphraseError();
     }
-    const { psk, sas } = await deriveTransferSecrets(isk, sid);
+    const { psk, sas } = deriveTransferSecrets(isk, sid);
     const sealer = await setupTransferSender(pkR, psk);
     const reverse = await ReverseOpener.create(await reverseKey(sealer));
     await channel.send(encodeMessage({ t: "confirm", tag: confirmationTag(sid, isk, a.Y, ADA), enc: sealer.enc }));
@@ -210,7 +210,7 @@ export async function handshakeAsReceiver(channel: Channel, o: HandshakeOptions)
     const tagA = bytesField(reply, "tag", TAG_BYTES);
     const enc = bytesField(reply, "enc", KEY_BYTES);
     if (!constantTimeEqual(confirmationTag(sid, isk, ya, ADA), tagA)) throw new WrongPassphraseError();
-    const { psk, sas } = await deriveTransferSecrets(isk, sid);
+    const { psk, sas } = deriveTransferSecrets(isk, sid);
     const opener = await setupTransferReceiver(await keys, enc, psk);
     const reverse = await ReverseSealer.create(await reverseKey(opener));
     return {
