@@ -1,16 +1,18 @@
-// The hash functions ccshare's crypto needs, from @noble/hashes (audited, the
-// same family as @noble/curves). The only importer of @noble/hashes (STYLE.md
-// rule 2): CPace uses SHA-512 and HMAC-SHA-512, offline bundles use scrypt.
-import { hmac } from "@noble/hashes/hmac.js";
+// The hash functions ccshare's crypto needs. CPace's SHA-512 and HMAC-SHA-512
+// come from node:crypto (Bun, Deno and Node all have it natively): @noble/hashes'
+// JavaScript ones cost milliseconds on the handshake's critical path in a
+// process that has not warmed up. Offline bundles' scrypt stays with
+// @noble/hashes (audited, the family of @noble/curves), which reports progress
+// through its ~1 s; this is its only importer (STYLE.md rule 2).
+import { createHash, createHmac } from "node:crypto";
 import { scryptAsync } from "@noble/hashes/scrypt.js";
-import { sha512 as nobleSha512 } from "@noble/hashes/sha2.js";
 
 export function sha512(data: Uint8Array): Uint8Array {
-  return nobleSha512(data);
+  return new Uint8Array(createHash("sha512").update(data).digest());
 }
 
 export function hmacSha512(key: Uint8Array, message: Uint8Array): Uint8Array {
-  return hmac(nobleSha512, key, message);
+  return new Uint8Array(createHmac("sha512", key).update(message).digest());
 }
 
 export interface ScryptOptions {
