@@ -38,6 +38,8 @@ export interface SendOptions {
   /** How long the receiver may withhold credit or its result. */
   stallTimeoutMs?: number;
   handshakeTimeoutMs?: number;
+  /** The catalog records, encoded (encodeCatalog); a share encodes them once for every receiver. */
+  catalog?: () => Uint8Array[];
 }
 
 export interface SendResult {
@@ -46,20 +48,25 @@ export interface SendResult {
   result: ResultRecord;
 }
 
+/** The catalog of `sessions` as encoded records (PROTOCOL.md §4), the first thing every receiver gets. */
+export function encodeCatalog(sessions: readonly OfferedSession[]): Uint8Array[] {
+  const fileCounts = new Map(sessions.map((s) => [s.entry.id, s.files.length]));
+  return catalogRecords(sessions.map((s) => s.entry), fileCounts).map(encodeRecord);
+}
+
 /** Serve one receiver over `channel`. Throws WrongPassphraseError on a failed confirmation. */
 export async function sendSessions(channel: Channel, o: SendOptions): Promise<SendResult> {
   const stallMs = o.stallTimeoutMs ?? 60_000;
   const session = await handshakeAsSharer(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs });
   const credit = new CreditWindow(INITIAL_CREDIT);
   const replies = new ReverseStream(channel, session, credit);
-  const send = async (record: Record, final = false): Promise<void> => {
+  const sendPlain = async (plain: Uint8Array, final = false): Promise<void> => {
     await credit.take(stallMs);
-    await channel.send(await session.seal(encodeRecord(record), final));
+    await channel.send(await session.seal(plain, final));
   };
+  const send = (record: Record, final = false): Promise<void> => sendPlain(encodeRecord(record), final);
   try {
-    const entries = o.sessions.map((s) => s.entry);
-    const fileCounts = new Map(o.sessions.map((s) => [s.entry.id, s.files.length]));
-    for (const record of catalogRecords(entries, fileCounts)) await send(record);
+    for (const plain of o.catalog?.() ?? encodeCatalog(o.sessions)) await sendPlain(plain);
 
     const want = await replies.next("want", o.pickTimeoutMs ?? 30 * 60_000);
     const offered = new Map(o.sessions.map((s) => [s.entry.id, s]));

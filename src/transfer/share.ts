@@ -10,7 +10,7 @@ import { openRoom } from "../net/relay_client.ts";
 import { channelFromPeer } from "../net/ws_channel.ts";
 import { serveWebSockets, type WebSocketServer } from "../net/ws_server.ts";
 import { DEFAULT_LIMITS } from "../pack/limits.ts";
-import { sendSessions, type OfferedSession } from "./send.ts";
+import { encodeCatalog, sendSessions, type OfferedSession } from "./send.ts";
 
 export type ShareEvent =
   | { event: "ready"; room: string; port?: number; relay?: string }
@@ -48,6 +48,9 @@ export async function share(o: ShareOptions): Promise<ShareSummary> {
   let settle!: (outcome: { reason: ShareSummary["reason"] } | { error: Error }) => void;
   const finished = new Promise<{ reason: ShareSummary["reason"] } | { error: Error }>((r) => (settle = r));
   let stopping = false;
+  // The same for every receiver: encoded once, while the first is still on its way (see below).
+  let encoded: Uint8Array[] | undefined;
+  const catalog = () => (encoded ??= encodeCatalog(o.sessions));
 
   const serve = (channel: Channel, via: "lan" | "relay"): void => {
     if (stopping) return channel.close(1001, "sharer is stopping");
@@ -57,6 +60,7 @@ export async function share(o: ShareOptions): Promise<ShareSummary> {
       room: o.room,
       passphrase: o.passphrase,
       sessions: o.sessions,
+      catalog,
       onWant: (ids, bytes) => o.onEvent({ event: "want", peer, sessions: ids.length, bytes }),
       onProgress: (p) => o.onEvent({ event: "progress", peer, ...p }),
     })
@@ -116,6 +120,8 @@ export async function share(o: ShareOptions): Promise<ShareSummary> {
       })().catch((error: unknown) => settle({ error: error instanceof Error ? error : new Error(String(error)) }));
     }
     o.onEvent({ event: "ready", room: o.room, port: server?.port, relay: o.relayUrl });
+    // Off the handshake's critical path: a receiver takes far longer to start than this.
+    setTimeout(catalog, 0);
     const outcome = await finished;
     stopping = true;
     if ("error" in outcome) throw outcome.error;
