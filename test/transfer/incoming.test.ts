@@ -2,9 +2,10 @@
 // complete, so a sharer must send each session's files together.
 import { describe, expect, test } from "bun:test";
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DigestMismatchError, ProtocolError } from "../../src/errors.ts";
+import { join, resolve } from "node:path";
+import { DigestMismatchError, DiskError, ProtocolError } from "../../src/errors.ts";
 import { install, type InstallResult } from "../../src/install/install.ts";
 import { fileRecords } from "../../src/pack/encode.ts";
 import type { CatalogSession, Record } from "../../src/pack/records.ts";
@@ -12,6 +13,7 @@ import { Incoming } from "../../src/transfer/incoming.ts";
 import type { FixtureSession } from "../fixtures/store.ts";
 import { parsedLines, receiver, source, stage, tempDir, tree } from "../install/_stage.ts";
 
+const repo = resolve(import.meta.dir, "../..");
 const A = "11111111-1111-4111-8111-111111111111";
 const B = "22222222-2222-4222-8222-222222222222";
 
@@ -189,5 +191,54 @@ describe("legacy agent files edited on arrival", () => {
     const moved = readFileSync(join(second.folder, fresh), "utf8");
     expect(moved).toContain('"note":"second"');
     expect(moved).toContain(`"cwd":"${second.target}"`);
+  });
+});
+
+// A real full disk while a session arrives: the receiver's config dir on a
+// 256 KiB tmpfs, in a private mount namespace that disappears with the child.
+const canMount = spawnSync("unshare", ["--mount", "--map-root-user", "sh", "-c", "d=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs $d && umount $d && rmdir $d"]).status === 0;
+
+describe("a disk that fills up while sessions arrive", () => {
+  test.skipIf(!canMount)("says so, installs none of them, and leaves nothing behind", () => {
+    const src = source([
+      { era: "2.1", cwd: "/home/alice/src/app", seed: "small" },
+      { era: "2.1", cwd: "/home/alice/src/app", seed: "big", prompts: ["one", `two ${"x".repeat(600 * 1024)}`] },
+    ]);
+    const r = receiver();
+    const into = realpathSync(tempDir());
+    const script = join(tempDir(), "full_disk.ts");
+    writeFileSync(script, `
+      import { readdirSync, statSync } from "node:fs";
+      import { join } from "node:path";
+      import { fileRecords } from ${JSON.stringify(join(repo, "src/pack/encode.ts"))};
+      import { Incoming } from ${JSON.stringify(join(repo, "src/transfer/incoming.ts"))};
+      const o = JSON.parse(process.argv[2]);
+      const catalog = o.sessions.map((s) => ({ id: s.id, title: "", firstPrompt: "", project: s.cwd, branch: "", messages: 1, created: "", modified: "", bytes: 0, files: s.files.length, subagents: 0, version: "" }));
+      const incoming = await Incoming.open({ catalog, wanted: new Set(catalog.map((s) => s.id)), into: o.into, env: o.env });
+      let error = null;
+      try {
+        for (const s of o.sessions) for (const path of s.files) {
+          const abs = join(o.source, "projects", s.folder, path);
+          for await (const r of fileRecords({ path, abs, size: statSync(abs).size }, s.id)) await incoming.accept(r);
+        }
+        await incoming.accept({ k: "done" });
+        await incoming.install();
+      } catch (e) {
+        error = { name: e.name, message: e.message };
+        await incoming.abort();
+      } finally {
+        await incoming.dispose();
+      }
+      console.log(JSON.stringify({ error, files: readdirSync(o.env.CLAUDE_CONFIG_DIR, { recursive: true }) }));
+    `);
+    const sessions = src.sessions.map(({ id, folder, cwd, files }) => ({ id, folder, cwd, files }));
+    const options = JSON.stringify({ sessions, source: src.config, into, env: r.env });
+    const child = spawnSync("unshare", ["--mount", "--map-root-user", "sh", "-c", 'mount -t tmpfs -o size=256k tmpfs "$0" && exec "$1" "$2" "$3"', r.config, join(repo, "node_modules/.bin/bun"), script, options], { encoding: "utf8", timeout: 60_000 });
+    expect(child.stderr).toBe("");
+    const report = JSON.parse(child.stdout) as { error: { name: string; message: string } | null; files: string[] };
+    expect(report.error?.name).toBe(DiskError.name);
+    expect(report.error?.message).toMatch(/^The disk is full while writing .+; free some space and try again\.$/);
+    // Nothing remains: no session, no staging dir, not even the project folder it made.
+    expect(report.files.sort()).toEqual(["projects"]);
   });
 });
