@@ -104,8 +104,13 @@ function settle(): void {
   Bun.spawnSync(["sync"]);
 }
 
-/** One corpus, both tools: wall seconds from starting the sender to the receiver's exit. */
-async function compare(text: "realistic" | "repetitive"): Promise<{ bytes: number; shrinksTo: number; wormhole: number; ccshare: number }> {
+/** Runs of each tool per corpus, interleaved; each tool is judged on its median (this VM's speed drifts by 15-20% within minutes). */
+const RUNS = 3;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** One corpus, both tools, RUNS times each: wall seconds from starting the sender to the receiver's exit. */
+async function compare(text: "realistic" | "repetitive"): Promise<{ bytes: number; shrinksTo: number; wormhole: number[]; ccshare: number[] }> {
   const base = join(root, text);
   const alice = { HOME: join(base, "alice"), CLAUDE_CONFIG_DIR: join(base, "alice/.claude") };
   writeBigStore(alice.CLAUDE_CONFIG_DIR, { sessions: 60, totalBytes: 200 * MB, text });
@@ -122,37 +127,59 @@ async function compare(text: "realistic" | "repetitive"): Promise<{ bytes: numbe
   await until("the wormhole mailbox", listening(mailboxPort));
   await until("the transit relay", listening(transitPort));
   const wh = ["wormhole", "--relay-url", `ws://127.0.0.1:${mailboxPort}/v1`, "--transit-helper", `tcp:127.0.0.1:${transitPort}`];
-  const whOut = join(base, "wormhole-out");
-  mkdirSync(whOut);
-  settle();
-  const t0 = performance.now();
-  const whSend = spawn([...wh, "send", "--no-listen", "--hide-progress", "--code", "7-bench-sessions", folder]);
-  const whReceive = spawn([...wh, "receive", "--no-listen", "--hide-progress", "--accept-file", "-o", join(whOut, "projects"), "7-bench-sessions"], { cwd: whOut });
-  await mustExit(whReceive, "wormhole receive");
-  const wormhole = (performance.now() - t0) / 1000;
-  await whSend.exited;
-  mailbox.kill("SIGKILL");
-  transit.kill("SIGKILL");
-  const received = readdirSync(whOut, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).reduce((n, e) => n + statSync(join(e.parentPath, e.name)).size, 0);
-  if (received !== bytes) throw new Error(`magic-wormhole delivered ${received} of ${bytes} bytes`);
-
   // ccshare: our relay, relay-only on both sides.
   const relay = spawn([bin, "relay", "--host", "127.0.0.1", "--port", "0", "--json"]);
   const relayUrl = `ws://127.0.0.1:${(await firstJson(relay, "ready")).port}`;
-  const project = join(base, "project");
-  mkdirSync(project);
-  const bob = { HOME: join(base, "bob"), CLAUDE_CONFIG_DIR: join(base, "bob/.claude") };
-  settle();
-  const t1 = performance.now();
-  const share = spawn([bin, "share", "--all", "--yes", "--json", "--no-lan", "--relay", relayUrl, "--passphrase", "bench words"], { env: alice });
-  const code = String((await firstJson(share, "ready")).code);
-  const receive = spawn([bin, "receive", code, "--no-lan", "--relay", relayUrl, "--all", "--yes", "--json"], { env: bob, cwd: project });
-  await mustExit(receive, "ccshare receive");
-  const ccshare = (performance.now() - t1) / 1000;
-  await share.exited;
-  relay.kill("SIGKILL");
-  const installed = readdirSync(join(bob.CLAUDE_CONFIG_DIR, "projects"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith(".jsonl")).length;
-  if (installed !== files.length) throw new Error(`ccshare installed ${installed} of ${files.length} files`);
+
+  const wormholeRun = async (run: number): Promise<number> => {
+    const out = join(base, `wormhole-out-${run}`);
+    mkdirSync(out);
+    const code = `${7 + run}-bench-sessions`;
+    settle();
+    const t0 = performance.now();
+    const send = spawn([...wh, "send", "--no-listen", "--hide-progress", "--code", code, folder]);
+    const receive = spawn([...wh, "receive", "--no-listen", "--hide-progress", "--accept-file", "-o", join(out, "projects"), code], { cwd: out });
+    await mustExit(receive, "wormhole receive");
+    const seconds = (performance.now() - t0) / 1000;
+    await send.exited;
+    const received = readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).reduce((n, e) => n + statSync(join(e.parentPath, e.name)).size, 0);
+    if (received !== bytes) throw new Error(`magic-wormhole delivered ${received} of ${bytes} bytes`);
+    rmSync(out, { recursive: true, force: true });
+    return seconds;
+  };
+
+  const ccshareRun = async (run: number): Promise<number> => {
+    // Every run as the first: the sharer's catalog cache cold, a receiver that has none of the sessions.
+    rmSync(join(alice.HOME, ".cache"), { recursive: true, force: true });
+    const project = join(base, `project-${run}`);
+    mkdirSync(project);
+    const bob = { HOME: join(base, `bob-${run}`), CLAUDE_CONFIG_DIR: join(base, `bob-${run}/.claude`) };
+    settle();
+    const t0 = performance.now();
+    const share = spawn([bin, "share", "--all", "--yes", "--json", "--no-lan", "--relay", relayUrl, "--passphrase", "bench words"], { env: alice });
+    const code = String((await firstJson(share, "ready")).code);
+    const receive = spawn([bin, "receive", code, "--no-lan", "--relay", relayUrl, "--all", "--yes", "--json"], { env: bob, cwd: project });
+    await mustExit(receive, "ccshare receive");
+    const seconds = (performance.now() - t0) / 1000;
+    await share.exited;
+    const installed = readdirSync(join(bob.CLAUDE_CONFIG_DIR, "projects"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith(".jsonl")).length;
+    if (installed !== files.length) throw new Error(`ccshare installed ${installed} of ${files.length} files`);
+    rmSync(bob.HOME, { recursive: true, force: true });
+    return seconds;
+  };
+
+  const wormhole: number[] = [];
+  const ccshare: number[] = [];
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      wormhole.push(await wormholeRun(run));
+      ccshare.push(await ccshareRun(run));
+    }
+  } finally {
+    mailbox.kill("SIGKILL");
+    transit.kill("SIGKILL");
+    relay.kill("SIGKILL");
+  }
   const shrinksTo = compressedShare(files);
   rmSync(base, { recursive: true, force: true });
   return { bytes, shrinksTo, wormhole, ccshare };
@@ -160,17 +187,19 @@ async function compare(text: "realistic" | "repetitive"): Promise<{ bytes: numbe
 
 try {
   const rate = (bytes: number, s: number) => `${(bytes / MB / s).toFixed(0)} MB/s`;
+  const times = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
   let met = true;
   // The target is judged on text that compresses like real transcripts; the
   // repetitive corpus the other benches use is shown too, for comparison.
   for (const text of ["realistic", "repetitive"] as const) {
     const r = await compare(text);
-    const ratio = r.ccshare / r.wormhole;
+    const [wormhole, ccshare] = [median(r.wormhole), median(r.ccshare)];
+    const ratio = ccshare / wormhole;
     const judged = text === "realistic";
     if (judged) met = ratio <= 0.25;
-    console.log(`${(r.bytes / MB).toFixed(0)} MB sessions folder, ${text} text (zstd -1 leaves ${(r.shrinksTo * 100).toFixed(1)}%), through a loopback relay, sender start -> receiver exit:`);
-    console.log(`  magic-wormhole 0.12: ${r.wormhole.toFixed(2)} s (${rate(r.bytes, r.wormhole)})`);
-    console.log(`  ccshare:             ${r.ccshare.toFixed(2)} s (${rate(r.bytes, r.ccshare)})`);
+    console.log(`${(r.bytes / MB).toFixed(0)} MB sessions folder, ${text} text (zstd -1 leaves ${(r.shrinksTo * 100).toFixed(1)}%), through a loopback relay, sender start -> receiver exit, median of ${RUNS} interleaved runs:`);
+    console.log(`  magic-wormhole 0.12: ${wormhole.toFixed(2)} s (${rate(r.bytes, wormhole)}); runs ${times(r.wormhole)} s`);
+    console.log(`  ccshare:             ${ccshare.toFixed(2)} s (${rate(r.bytes, ccshare)}); runs ${times(r.ccshare)} s`);
     console.log(`  ratio ${ratio.toFixed(3)}${judged ? " (target <= 0.25)" : " (shown for comparison; real transcripts are not this repetitive)"}`);
   }
   process.exitCode = met ? 0 : 1;
