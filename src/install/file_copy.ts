@@ -152,7 +152,7 @@ async function copyBytes(input: FileHandle, out: Output): Promise<void> {
 async function copyLines(input: FileHandle, out: Output, filter: LineFilter): Promise<void> {
   for await (const block of lineBlocks(input)) {
     const pieces: Uint8Array[] = [];
-    editLines(block, filter, (piece) => pieces.push(piece));
+    editLines(block, filter, pieces);
     await out.push(pieces);
   }
 }

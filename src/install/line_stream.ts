@@ -15,11 +15,11 @@ const NEWLINE = 0x0a;
 const EMPTY = new Uint8Array(0);
 
 /**
- * Hands `block` (whole lines; the last may lack its "\n" only at the end of a
- * file) to `emit` as pieces: runs of unchanged lines as views of the block, an
- * edited line as its kept parts and the new values. Line terminators are kept.
+ * Appends `block` (whole lines; the last may lack its "\n" only at the end of
+ * a file) to `pieces`: runs of unchanged lines as views of the block, an edited
+ * line as its kept parts and the new values. Line terminators are kept.
  */
-export function editLines(block: Uint8Array, filter: LineFilter, emit: (piece: Uint8Array) => void): void {
+export function editLines(block: Uint8Array, filter: LineFilter, pieces: Uint8Array[]): void {
   // block[kept, ...) is not handed over yet.
   let kept = 0;
   for (let start = 0; start < block.length; ) {
@@ -28,24 +28,30 @@ export function editLines(block: Uint8Array, filter: LineFilter, emit: (piece: U
     // A last line without a newline (or torn) is offered too; the filter leaves anything that does not parse alone.
     const splices = filter(block.subarray(start, end));
     for (const splice of splices ?? []) {
-      emit(block.subarray(kept, start + splice.start));
-      emit(splice.bytes);
+      pieces.push(block.subarray(kept, start + splice.start), splice.bytes);
       kept = start + splice.end;
     }
     start = end + 1;
   }
-  emit(block.subarray(kept));
+  pieces.push(block.subarray(kept));
 }
 
 /** Bytes gathered into one growable buffer (taken from line_blocks' pool). */
 class Gathered {
   private buffer = takeBuffer();
   private used = 0;
-  readonly add = (piece: Uint8Array): void => {
+
+  add(piece: Uint8Array): void {
     if (piece.length > this.buffer.length - this.used) this.grow(this.used + piece.length);
     this.buffer.set(piece, this.used);
     this.used += piece.length;
-  };
+  }
+
+  /** Adds the pieces in order and empties the list. */
+  addAll(pieces: Uint8Array[]): void {
+    for (const piece of pieces) this.add(piece);
+    pieces.length = 0;
+  }
 
   get size(): number {
     return this.used;
@@ -87,6 +93,7 @@ export class LineEditStream {
   private readonly held = new Gathered();
   private readonly outputs = [new Gathered(), new Gathered()];
   private turn = 0;
+  private readonly pieces: Uint8Array[] = [];
 
   constructor(private readonly filter: LineFilter) {}
 
@@ -105,12 +112,14 @@ export class LineEditStream {
         return out.take();
       }
       this.held.add(chunk.subarray(0, newline + 1));
-      editLines(this.held.take(), this.filter, out.add);
+      editLines(this.held.take(), this.filter, this.pieces);
+      out.addAll(this.pieces);
       start = newline + 1;
     }
     const last = chunk.lastIndexOf(NEWLINE);
     if (last >= start) {
-      editLines(chunk.subarray(start, last + 1), this.filter, out.add);
+      editLines(chunk.subarray(start, last + 1), this.filter, this.pieces);
+      out.addAll(this.pieces);
       start = last + 1;
     }
     if (start < chunk.length) this.held.add(chunk.subarray(start));
@@ -120,7 +129,10 @@ export class LineEditStream {
   /** Once the file is complete: its last line if it lacks a "\n" (torn or not), edited. Same validity as push(). */
   end(): Uint8Array {
     const out = this.output();
-    if (this.held.size > 0) editLines(this.held.take(), this.filter, out.add);
+    if (this.held.size > 0) {
+      editLines(this.held.take(), this.filter, this.pieces);
+      out.addAll(this.pieces);
+    }
     return out.take();
   }
 
