@@ -21,6 +21,19 @@ function session(id: string): CatalogSession {
   return { id, title: id, firstPrompt: "", project: "/home/alice/app", branch: "", messages: 1, created: "", modified: "", bytes: 0, files: 2, subagents: 0, version: "" };
 }
 
+/** Runs `feed`; the error it ends with, after the abort and dispose a receiver does then. */
+async function refusal(incoming: Incoming, feed: () => Promise<void>): Promise<unknown> {
+  try {
+    await feed();
+    return undefined;
+  } catch (error) {
+    await incoming.abort();
+    return error;
+  } finally {
+    await incoming.dispose();
+  }
+}
+
 async function recordsOf(dir: string, sessionId: string, path: string): Promise<Record[]> {
   const abs = join(dir, path);
   mkdirSync(join(abs, ".."), { recursive: true });
@@ -56,15 +69,9 @@ describe("receiving into staging", () => {
       ...(await recordsOf(source, B, `${B}.jsonl`)),
       ...(await recordsOf(source, A, `${A}/tool-results/late.txt`)),
     ];
-    let error: unknown;
-    try {
+    const error = await refusal(incoming, async () => {
       for (const r of stream) await incoming.accept(r);
-    } catch (e) {
-      error = e;
-      await incoming.abort();
-    } finally {
-      await incoming.dispose();
-    }
+    });
     expect(error).toBeInstanceOf(ProtocolError);
     expect((error as Error).message).toContain(A);
     const folders = existsSync(join(config, "projects")) ? readdirSync(join(config, "projects")) : [];
@@ -151,17 +158,11 @@ describe("edited on arrival", () => {
     const into = tempDir();
     const incoming = await Incoming.open({ catalog: [{ ...session(s.id), project: s.cwd }], wanted: new Set([s.id]), into, env: r.env });
     const abs = join(src.config, "projects", s.folder, `${s.id}.jsonl`);
-    let error: unknown;
-    try {
+    const error = await refusal(incoming, async () => {
       for await (const rec of fileRecords({ path: `${s.id}.jsonl`, abs, size: statSync(abs).size }, s.id)) {
         await incoming.accept(rec.k === "end" ? { k: "end", sha256: new Uint8Array(32) } : rec);
       }
-    } catch (e) {
-      error = e;
-      await incoming.abort();
-    } finally {
-      await incoming.dispose();
-    }
+    });
     expect(error).toBeInstanceOf(DigestMismatchError);
     expect(existsSync(join(r.config, "projects")) ? readdirSync(join(r.config, "projects")) : []).toEqual([]);
   });
