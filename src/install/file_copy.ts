@@ -22,8 +22,6 @@ import { UnsafePathError } from "../errors.ts";
 import { giveBack, lineBlocks, takeBuffer } from "./line_blocks.ts";
 import { editLines, type LineFilter } from "./line_stream.ts";
 
-export type { LineFilter } from "./line_stream.ts";
-
 const CHUNK = 1 << 20;
 /** Read-only, never through a symlink, never blocking on a FIFO (0 where the platform lacks a flag). */
 export const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);

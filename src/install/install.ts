@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { fromFsError } from "../errors.ts";
 import { commitSession } from "./commit.ts";
 import { cwdRewrite } from "./cwd_rewrite.ts";
-import type { LineFilter } from "./file_copy.ts";
+import type { LineFilter } from "./line_stream.ts";
 import { lineEditor } from "./line_edit.ts";
 import { prepareSession, type PreparedSession } from "./prepare.ts";
 import { projectFolder, resolveTarget } from "./project_folder.ts";

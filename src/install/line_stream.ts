@@ -4,7 +4,7 @@
 // Unpacker and the disk, so that a received session is written once, already
 // rewritten (SESSIONS-FORMAT.md install step 4), instead of written, read back
 // and written again: on the 200 MB relay bench that second pass cost the
-// receiver about a third of its CPU time.
+// receiver a sixth of its CPU time and ~170 ms after the last byte arrived.
 import { giveBack, takeBuffer } from "./line_blocks.ts";
 import type { Splice } from "./line_edit.ts";
 

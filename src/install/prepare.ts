@@ -13,7 +13,8 @@ import { dirname, join } from "node:path";
 import { UnsafePathError } from "../errors.ts";
 import { cwdRewrite } from "./cwd_rewrite.ts";
 import { exists } from "./exists.ts";
-import { copyFile, sameContent, type LineFilter } from "./file_copy.ts";
+import { copyFile, sameContent } from "./file_copy.ts";
+import type { LineFilter } from "./line_stream.ts";
 import { lineEditor, type LineEdit } from "./line_edit.ts";
 import { checkStagedSession, renamedPath, type StagedFile, type StagedSession } from "./staged_session.ts";
 
@@ -79,12 +80,13 @@ export async function prepareSession(session: StagedSession, ctx: PrepareContext
   const written = new Map<string, number>();
   for (const file of files) {
     const relative = renamedPath(file, id, finalId);
-    const to = join(stage, relative);
-    if (inPlace) written.set(relative, await settleFile(session, file, ctx.now));
-    else {
-      if (relative.includes("/")) await mkdir(dirname(to), { recursive: true, mode: 0o700 });
-      written.set(relative, await writeFile(session, file, to, edit, ctx.now));
+    if (inPlace) {
+      written.set(relative, await settleFile(session, file, ctx.now));
+      continue;
     }
+    const to = join(stage, relative);
+    if (relative.includes("/")) await mkdir(dirname(to), { recursive: true, mode: 0o700 });
+    written.set(relative, await writeFile(session, file, to, edit, ctx.now));
   }
   await verify(dir, written);
   const agents: string[] = [];
