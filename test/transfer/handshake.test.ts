@@ -13,7 +13,7 @@ const ROOM = "K7P2QX";
 const PASS = "orbit-maple-tiger-flute";
 const text = (s: string) => new TextEncoder().encode(s);
 const read = (b: Uint8Array) => new TextDecoder().decode(b);
-/** From ../shared/vectors/cpace-draft21.json, B.3.11: not a valid ristretto255 encoding. */
+/** From test/vectors/cpace-draft21.json, B.3.11: not a valid ristretto255 encoding. */
 const INVALID_POINT = Uint8Array.from("2b3c6b8c4f3800e7aef6864025b4ed79bd599117e427c41bd47d93d654b4a51c".match(/../g)!, (b) => parseInt(b, 16));
 
 type Direction = "S->R" | "R->S";
