@@ -23,7 +23,7 @@ import { checkScryptParams, type ScryptParams } from "../crypto/bundle_kdf.ts";
 import { ENC_BYTES, SEAL_OVERHEAD } from "../crypto/hpke.ts";
 import { BundleFormatError, CcshareError, TruncatedStreamError } from "../errors.ts";
 import { DEFAULT_LIMITS } from "../pack/limits.ts";
-import { decodeMessage, encodeMessage } from "../pack/records.ts";
+import { decodeMessage, encodeMessage } from "../pack/cbor.ts";
 
 export const MAGIC = new TextEncoder().encode("CCSHARE\0");
 export const FORMAT_VERSION = 1;

@@ -9,7 +9,8 @@ import { open, type FileHandle } from "node:fs/promises";
 import type { CatalogEntry, SessionFile } from "../catalog/entry.ts";
 import { CcshareError, fromFsError, SessionChangedError } from "../errors.ts";
 import { DEFAULT_LIMITS, SEND_CHUNK_BYTES } from "./limits.ts";
-import { encodeMessage, type CatalogRecord, type CatalogSession, type Record } from "./records.ts";
+import { encodeMessage } from "./cbor.ts";
+import type { CatalogRecord, CatalogSession, Record } from "./records.ts";
 import { StreamHash } from "./sha256.ts";
 import { ChunkCompressor } from "./zstd.ts";
 

@@ -19,7 +19,7 @@ import { ReverseOpener, ReverseSealer } from "../crypto/reverse.ts";
 import { LimitExceededError, ProtocolError, WrongPassphraseError } from "../errors.ts";
 import { CloseCode, type Channel } from "../net/channel.ts";
 import { DEFAULT_LIMITS } from "../pack/limits.ts";
-import { decodeMessage, encodeMessage, type Message } from "../pack/records.ts";
+import { decodeMessage, encodeMessage, type Message } from "../pack/cbor.ts";
 import { concat } from "../bytes/concat.ts";
 
 export const PROTOCOL_VERSION = 1;

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { LimitExceededError, PeerGoneError, ProtocolError, TamperedStreamError, TimeoutError, WrongPassphraseError } from "../../src/errors.ts";
 import { memoryChannelPair, type Channel } from "../../src/net/channel.ts";
 import { DEFAULT_LIMITS } from "../../src/pack/limits.ts";
-import { decodeMessage, encodeMessage, type Message } from "../../src/pack/records.ts";
+import { decodeMessage, encodeMessage, type Message } from "../../src/pack/cbor.ts";
 import { MAX_RECORD_PLAINTEXT, handshakeAsReceiver, handshakeAsSharer, type ReceiverSession, type SharerSession } from "../../src/transfer/handshake.ts";
 
 const ROOM = "K7P2QX";
