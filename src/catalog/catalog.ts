@@ -7,7 +7,7 @@ import { AmbiguousSessionError, SessionNotFoundError, UsageError } from "../erro
 import { log } from "../ui/log.ts";
 import { agentOwner } from "./agent_owner.ts";
 import { FileCache } from "./cache.ts";
-import type { CatalogEntry, SessionFile } from "./entry.ts";
+import type { CatalogEntry, OfferedSession, SessionFile } from "./entry.ts";
 import { AGENT_FILE, cacheDir, projectsRoots } from "./paths.ts";
 import { scanFolder, scanProjects, walkFiles, type FileStat, type ProjectFolder, type ScanResult, type SessionLocation } from "./scan.ts";
 import { summarizeFile, type FileSummary } from "./summarize.ts";
@@ -200,12 +200,13 @@ export async function filesOfSessions(entries: CatalogEntry[], env: Env = proces
   return files;
 }
 
+/** What a sharer offers: each chosen session with the files it travels as. */
+export async function offerSessions(entries: CatalogEntry[], env: Env = process.env): Promise<OfferedSession[]> {
+  const files = await filesOfSessions(entries, env);
+  return entries.map((entry, i) => ({ entry, files: files[i]! }));
+}
+
 /** The files of one session (see filesOfSessions). */
 export async function sessionFiles(entry: CatalogEntry, env: Env = process.env): Promise<SessionFile[]> {
   return (await filesOfSessions([entry], env))[0]!;
-}
-
-/** The absolute path of a session's file (for `show`). */
-export function sessionPath(entry: CatalogEntry, env: Env = process.env): string {
-  return locate(entry, env).loc.path;
 }

@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { exportBundle } from "../bundle/export.ts";
 import { checkOutPath } from "../bundle/write.ts";
 import { BITS_PER_WORD, BUNDLE_WORDS, passphraseBits } from "../crypto/passphrase.ts";
-import { offerSessions } from "../transfer/offer.ts";
+import { offerSessions } from "../catalog/catalog.ts";
 import { formatBytes } from "../ui/format.ts";
 import { log } from "../ui/log.ts";
 import { passphraseForSharing } from "../ui/passphrase.ts";

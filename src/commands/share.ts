@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { combineCode, generateRoom, LIVE_WORDS } from "../crypto/passphrase.ts";
 import { UsageError } from "../errors.ts";
 import { relayUrl } from "../net/relay_url.ts";
-import { offerSessions } from "../transfer/offer.ts";
+import { offerSessions } from "../catalog/catalog.ts";
 import { share } from "../transfer/share.ts";
 import { formatBytes } from "../ui/format.ts";
 import { log } from "../ui/log.ts";

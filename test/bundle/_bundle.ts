@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { listSessions, sessionFiles } from "../../src/catalog/catalog.ts";
 import type { ScryptParams } from "../../src/crypto/bundle_kdf.ts";
-import type { OfferedSession } from "../../src/transfer/send.ts";
+import type { OfferedSession } from "../../src/catalog/entry.ts";
 import { writeSession, writeStore, type FixtureSession, type SessionSpec } from "../fixtures/store.ts";
 
 const made: string[] = [];
