@@ -40,8 +40,8 @@ try {
   const receiverEnv = { CLAUDE_CONFIG_DIR: join(root, "receiver"), HOME: root };
   const writer = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--write-store", sharerEnv.CLAUDE_CONFIG_DIR], { stdio: "inherit" });
   if (writer.status !== 0) throw new Error(`writing the bench store failed (exit ${writer.status})`);
-  const entries = await listSessions({ env: sharerEnv });
-  const offered = await offerSessions(entries, sharerEnv);
+  const entries = (await listSessions({ env: sharerEnv })).sessions;
+  const offered = (await offerSessions(entries, sharerEnv)).sessions;
   const bytes = offered.reduce((n, s) => n + s.files.reduce((m, f) => m + f.size, 0), 0);
   const rssBefore = peakRssMb();
 

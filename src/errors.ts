@@ -74,10 +74,6 @@ export class BundleFormatError extends CcshareError {}
 /** Writing failed because the disk is full or not writable. */
 export class DiskError extends CcshareError {}
 
-export function isCcshareError(error: unknown): error is CcshareError {
-  return error instanceof CcshareError;
-}
-
 /** Wrap a file-system error from node:fs in the class a user can act on. */
 export function fromFsError(error: unknown, what: string): CcshareError {
   const code = (error as { code?: string } | null)?.code;

@@ -5,6 +5,7 @@ import { projectsRoots } from "../catalog/paths.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { formatAge, formatBytes } from "../ui/format.ts";
 import { useColor } from "../ui/color.ts";
+import { warnUnreadable } from "../ui/log.ts";
 import { renderTable, type Column } from "../ui/table.ts";
 import { describe, jsonArgs, parseSince } from "./_shared.ts";
 
@@ -45,11 +46,12 @@ export default defineCommand({
     ...jsonArgs,
   },
   async run({ args }) {
-    const sessions = await listSessions({
+    const { sessions, unreadable } = await listSessions({
       project: args.project,
       since: args.since === undefined ? undefined : parseSince(args.since),
       grep: args.grep,
     });
+    warnUnreadable(unreadable);
     if (args.json) {
       process.stdout.write(`${JSON.stringify(sessions, null, 2)}\n`);
       return;

@@ -52,7 +52,7 @@ export function sharer(specs?: SessionSpec[]): Store {
 
 /** What `export --all` offers from a store: every session with its files, as the CLI finds them. */
 export async function offered(store: Store): Promise<OfferedSession[]> {
-  const entries = await listSessions({ env: store.env });
+  const entries = (await listSessions({ env: store.env })).sessions;
   return Promise.all(entries.map(async (entry) => ({ entry, files: await sessionFiles(entry, store.env) })));
 }
 

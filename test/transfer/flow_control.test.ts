@@ -21,7 +21,7 @@ describe("credit", () => {
     const sharerEnv = { CLAUDE_CONFIG_DIR: join(home, "alice"), HOME: home };
     // Prompts big enough for a transcript of many 512 KiB records.
     writeSession(sharerEnv.CLAUDE_CONFIG_DIR, { era: "2.1", cwd: "/home/alice/app", prompts: Array.from({ length: 20 }, (_, i) => `${i} ${sourceText(1_200_000, i)}`) });
-    const offered = await offerSessions(await listSessions({ env: sharerEnv }), sharerEnv);
+    const offered = (await offerSessions((await listSessions({ env: sharerEnv })).sessions, sharerEnv)).sessions;
 
     const [sharerEnd, receiverEnd] = memoryChannelPair();
     // Counted on the wire: records the sharer sent, and messages the receiver sent back.

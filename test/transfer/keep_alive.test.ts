@@ -20,7 +20,7 @@ async function pickSlowly(keepAliveMs: number): Promise<unknown> {
   const sharerEnv = { CLAUDE_CONFIG_DIR: join(home, "alice"), HOME: home };
   const receiverEnv = { CLAUDE_CONFIG_DIR: join(home, "bob"), HOME: home };
   writeSession(sharerEnv.CLAUDE_CONFIG_DIR, { era: "2.1", cwd: "/home/alice/app" });
-  const offered = await offerSessions(await listSessions({ env: sharerEnv }), sharerEnv);
+  const offered = (await offerSessions((await listSessions({ env: sharerEnv })).sessions, sharerEnv)).sessions;
   const room = await openRoom(relay.url, ROOM);
   try {
     const sharing = (async () => {
