@@ -5,7 +5,7 @@
 // final one arrived, nothing follows it, and every file's digest matched.
 import { BundleFormatError, CcshareError } from "../errors.ts";
 import type { InstallResult } from "../install/install.ts";
-import { Incoming } from "../transfer/incoming.ts";
+import { Incoming } from "../install/incoming.ts";
 import type { CatalogSession, Record } from "../pack/records.ts";
 import type { BundleHeader } from "./format.ts";
 import { BundleReader } from "./read.ts";

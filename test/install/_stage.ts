@@ -1,12 +1,17 @@
-// Test helpers for install(): a source store written by the fixture generator,
-// its sessions "received" into staging dirs (what pack/decode hands over), and
-// a fresh receiver (HOME + CLAUDE_CONFIG_DIR) per test. Temp dirs are removed
-// when the test file ends.
+// Test helpers for the installer: a source store written by the fixture
+// generator, its sessions copied out as a sharer would send them, and a fresh
+// receiver (HOME + CLAUDE_CONFIG_DIR) per test. install() here is the path a
+// user's receive takes: each file goes through the real encoder and CBOR, then
+// through install/incoming.ts (Unpacker, line edits on arrival, prepare,
+// commit). Temp dirs are removed when the test file ends.
 import { afterAll } from "bun:test";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { StagedSession } from "../../src/install/install.ts";
+import { Incoming } from "../../src/install/incoming.ts";
+import type { InstallResult } from "../../src/install/install.ts";
+import { fileRecords } from "../../src/pack/encode.ts";
+import { decodeRecord, encodeRecord, type CatalogSession, type Record as PackRecord } from "../../src/pack/records.ts";
 import { writeSession, type FixtureSession, type SessionSpec } from "../fixtures/store.ts";
 
 const made: string[] = [];
@@ -40,15 +45,59 @@ export function source(specs: SessionSpec[]): { config: string; sessions: Fixtur
   return { config, sessions: specs.map((spec) => writeSession(config, spec)) };
 }
 
-/** Copies a fixture session's files into a fresh staging dir, as the decoder would leave them. */
-export function stage(session: FixtureSession, sourceConfig: string): StagedSession {
-  const dir = tempDir("ccshare-staged-");
+/** A session as a sharer offers it: its files in a dir of their own (tests may change them), and the project it records. */
+export interface SentSession {
+  id: string;
+  /** The cwd the sharer's catalog gives for it. */
+  project: string;
+  dir: string;
+  /** Relative paths, in the order they are sent. */
+  files: string[];
+}
+
+/** Copies a fixture session's files into a fresh dir, to be sent from there. */
+export function stage(session: FixtureSession, sourceConfig: string): SentSession {
+  const dir = tempDir("ccshare-sent-");
   for (const file of session.files) {
     const to = join(dir, file);
     mkdirSync(dirname(to), { recursive: true });
     copyFileSync(join(sourceConfig, "projects", session.folder, file), to);
   }
   return { id: session.id, project: session.cwd, dir, files: [...session.files] };
+}
+
+export function catalogSession(s: { id: string; project: string; files: string[] }): CatalogSession {
+  return { id: s.id, title: s.id, firstPrompt: "", project: s.project, branch: "", messages: 1, created: "", modified: "", bytes: 0, files: s.files.length, subagents: 0, version: "" };
+}
+
+/** Every record a sharer sends after the catalog, for these sessions, through CBOR as a peer decodes it. */
+export async function* sent(sessions: SentSession[], o: { chunkBytes?: number } = {}): AsyncGenerator<PackRecord> {
+  for (const s of sessions) {
+    for (const path of s.files) {
+      const abs = join(s.dir, path);
+      for await (const r of fileRecords({ path, abs, size: statSync(abs).size }, s.id, o)) yield decodeRecord(encodeRecord(r));
+    }
+  }
+  yield { k: "done" };
+}
+
+/**
+ * Receives `staged` as a live receive or an import does (install/incoming.ts)
+ * and installs it into `into`. `sourceProject` stands for the project the
+ * sharer's catalog records; on any failure the receive is aborted, as the CLI's is.
+ */
+export async function install(o: { staged: SentSession[]; into: string; env: Record<string, string | undefined>; now?: Date; sourceProject?: string; chunkBytes?: number }): Promise<InstallResult> {
+  const catalog = o.staged.map((s) => catalogSession({ ...s, project: o.sourceProject ?? s.project }));
+  const incoming = await Incoming.open({ catalog, wanted: new Set(o.staged.map((s) => s.id)), into: o.into, env: o.env, now: o.now });
+  try {
+    for await (const record of sent(o.staged, { chunkBytes: o.chunkBytes })) await incoming.accept(record);
+    return await incoming.install();
+  } catch (error) {
+    await incoming.abort();
+    throw error;
+  } finally {
+    await incoming.dispose();
+  }
 }
 
 /** Every path under `dir`, relative, "/"-separated, sorted (dirs end with "/"). */

@@ -1,4 +1,4 @@
-// transfer/incoming.ts: sessions are prepared for install as soon as they are
+// install/incoming.ts: sessions are prepared for install as soon as they are
 // complete, so a sharer must send each session's files together.
 import { describe, expect, test } from "bun:test";
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
@@ -6,12 +6,14 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DigestMismatchError, DiskError, ProtocolError } from "../../src/errors.ts";
-import { install, type InstallResult } from "../../src/install/install.ts";
+import { cwdRewrite } from "../../src/install/cwd_rewrite.ts";
+import { Incoming } from "../../src/install/incoming.ts";
+import type { InstallResult } from "../../src/install/install.ts";
 import { fileRecords } from "../../src/pack/encode.ts";
 import type { CatalogSession, Record } from "../../src/pack/records.ts";
-import { Incoming } from "../../src/transfer/incoming.ts";
 import type { FixtureSession } from "../fixtures/store.ts";
-import { parsedLines, receiver, source, stage, tempDir, tree } from "../install/_stage.ts";
+import { referenceEdit } from "../support/reference_editor.ts";
+import { parsedLines, receiver, source, tempDir, tree } from "./_stage.ts";
 
 const repo = resolve(import.meta.dir, "../..");
 const A = "11111111-1111-4111-8111-111111111111";
@@ -100,13 +102,13 @@ async function received(sessions: Sent[], sourceConfig: string, into: string, en
 }
 
 // Each JSONL file is edited on its way to disk and the session then placed from
-// where it arrived: what lands must be byte for byte what install() makes of the same
-// files staged as sent, in every case install() handles.
+// where it arrived: what lands must be byte for byte what the slow reference
+// editor (test/support/reference_editor.ts) makes of each file as sent.
 describe("edited on arrival", () => {
   /** Every installed file, by path relative to the project folder. */
   const contents = (folder: string) => new Map(tree(folder).filter((p) => !p.endsWith("/")).map((p) => [p, readFileSync(join(folder, p))]));
 
-  test("installs exactly the bytes install() does, for sessions of every era, torn and not UTF-8", async () => {
+  test("installs exactly the reference editor's bytes, for sessions of every era, torn and not UTF-8", async () => {
     const src = source([
       { era: "1.0", cwd: "/Users/alice/src/legacy", subagents: 1 },
       { era: "2.0", cwd: "/home/bob/work/api", subagents: 2, invalidUtf8: true },
@@ -114,14 +116,20 @@ describe("edited on arrival", () => {
       { era: "2.1", cwd: "/home/alice/src/app/sub", tail: "no-newline", relocatedTo: "/home/alice/src/app/moved" },
     ]);
     const target = realpathSync(tempDir());
-    const viaInstall = await install({ staged: src.sessions.map((s) => stage(s, src.config)), into: target, env: receiver().env });
     const r = receiver();
     const viaIncoming = await received(src.sessions, src.config, target, r.env);
     expect(viaIncoming.installed.map((i) => i.id)).toEqual(src.sessions.map((s) => s.id));
-    const expected = contents(viaInstall.folder);
+    const expected = new Map<string, Uint8Array>();
+    for (const s of src.sessions) {
+      const edit = { cwd: cwdRewrite(s.cwd, target) };
+      for (const path of s.files) {
+        const sentBytes = new Uint8Array(readFileSync(join(src.config, "projects", s.folder, path)));
+        expected.set(path, path.endsWith(".jsonl") ? referenceEdit(sentBytes, edit) : sentBytes);
+      }
+    }
     const actual = contents(viaIncoming.folder);
-    expect([...actual.keys()]).toEqual([...expected.keys()]);
-    for (const [path, bytes] of expected) expect(actual.get(path)).toEqual(bytes);
+    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [path, bytes] of expected) expect([path, Buffer.compare(actual.get(path)!, bytes)]).toEqual([path, 0]);
     expect(new TextDecoder().decode(actual.get(`${src.sessions[2]!.id}.jsonl`))).toContain(`"cwd":"${target}"`);
     for (const path of actual.keys()) expect(statSync(join(viaIncoming.folder, path)).mode & 0o777).toBe(0o600);
     expect(readdirSync(viaIncoming.folder).filter((n) => n.startsWith("."))).toEqual([]);
@@ -212,7 +220,7 @@ describe("a disk that fills up while sessions arrive", () => {
       import { readdirSync, statSync } from "node:fs";
       import { join } from "node:path";
       import { fileRecords } from ${JSON.stringify(join(repo, "src/pack/encode.ts"))};
-      import { Incoming } from ${JSON.stringify(join(repo, "src/transfer/incoming.ts"))};
+      import { Incoming } from ${JSON.stringify(join(repo, "src/install/incoming.ts"))};
       const o = JSON.parse(process.argv[2]);
       const catalog = o.sessions.map((s) => ({ id: s.id, title: "", firstPrompt: "", project: s.cwd, branch: "", messages: 1, created: "", modified: "", bytes: 0, files: s.files.length, subagents: 0, version: "" }));
       const incoming = await Incoming.open({ catalog, wanted: new Set(catalog.map((s) => s.id)), into: o.into, env: o.env });
