@@ -54,7 +54,7 @@ export class Incoming {
   async accept(record: PackRecord): Promise<void> {
     if (record.k === "file" && record.session !== this.current?.id) {
       if (this.plans.has(record.session)) {
-        throw new ProtocolError(`The sharer sent more files of session ${record.session} after moving on to another; nothing was installed.`);
+        throw new ProtocolError(`The sharer sent more files of session ${record.session} after moving on to another`, { refused: true });
       }
       this.complete();
       // Only an id the Unpacker will take gets a plan (it refuses the rest, with the reason).

@@ -67,12 +67,12 @@ async function settleFile(session: StagedSession, file: StagedFile, now: Date): 
   const segments = file.path.split("/");
   for (let i = 1; i < segments.length; i++) {
     const info = await lstat(join(session.dir, ...segments.slice(0, i)));
-    if (!info.isDirectory() || info.isSymbolicLink()) throw new UnsafePathError(`Refusing to install ${shownAs}: ${segments.slice(0, i).join("/")} is not a plain folder.`);
+    if (!info.isDirectory() || info.isSymbolicLink()) throw new UnsafePathError(`Refusing to install ${shownAs}: ${segments.slice(0, i).join("/")} is not a plain folder`);
   }
   const path = join(session.dir, ...segments);
   const info = await lstat(path);
-  if (info.isSymbolicLink()) throw new UnsafePathError(`Refusing to install ${shownAs}: it is a symbolic link.`);
-  if (!info.isFile()) throw new UnsafePathError(`Refusing to install ${shownAs}: it is not a regular file.`);
+  if (info.isSymbolicLink()) throw new UnsafePathError(`Refusing to install ${shownAs}: it is a symbolic link`);
+  if (!info.isFile()) throw new UnsafePathError(`Refusing to install ${shownAs}: it is not a regular file`);
   await chmod(path, 0o600);
   await utimes(path, now, now);
 }

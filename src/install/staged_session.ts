@@ -29,13 +29,13 @@ export interface StagedFile {
 const SEGMENT = /^[^\0/\\]+$/;
 
 function unsafe(id: string, path: string, why: string): UnsafePathError {
-  return new UnsafePathError(`Refusing to install session ${id}: the file name ${JSON.stringify(path)} ${why}.`);
+  return new UnsafePathError(`Refusing to install session ${id}: the file name ${JSON.stringify(path)} ${why}`);
 }
 
 /** The files of a staged session, classified; throws UnsafePathError for any name that is not one of the shapes above. */
 export function checkStagedSession(session: StagedSession): StagedFile[] {
   const id = session.id;
-  if (!isSessionId(id) || !isSessionId(session.finalId)) throw new UnsafePathError(`Refusing to install a session whose id ${JSON.stringify(id)} is not a session id.`);
+  if (!isSessionId(id) || !isSessionId(session.finalId)) throw new UnsafePathError(`Refusing to install a session whose id ${JSON.stringify(id)} is not a session id`);
   const files: StagedFile[] = [];
   for (const path of new Set(session.files)) {
     const segments = path.split("/");
@@ -45,6 +45,6 @@ export function checkStagedSession(session: StagedSession): StagedFile[] {
     else if (segments.length === 1 && AGENT_FILE.test(path)) files.push({ path, kind: "legacy-agent" });
     else throw unsafe(id, path, "does not belong to this session");
   }
-  if (!files.some((f) => f.kind === "transcript")) throw new UnsafePathError(`Refusing to install session ${id}: its transcript ${id}.jsonl is missing.`);
+  if (!files.some((f) => f.kind === "transcript")) throw new UnsafePathError(`Refusing to install session ${id}: its transcript ${id}.jsonl is missing`);
   return files;
 }
