@@ -2,14 +2,14 @@
 // command definitions, so each script names every command and flag that
 // `--help` shows; each is valid for its shell, and bash and fish really complete.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineCommand } from "citty";
 import { cliShape, completionScript, SHELLS } from "../src/ui/completion.ts";
 import { requireBinary, run } from "./support/bin.ts";
+import { tempDir } from "./support/cleanup.ts";
 
-const scratch = mkdtempSync(join(tmpdir(), "ccshare-completion-"));
+const scratch = tempDir("ccshare-completion-");
 const scripts: Record<string, string> = {};
 let commands: string[] = [];
 const flags: Record<string, string[]> = {};

@@ -1,11 +1,10 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { listSessions } from "../../src/catalog/catalog.ts";
 import { writeSession } from "../fixtures/store.ts";
-import { removeTempHomes, tempHome, type TempHome } from "./_env.ts";
+import { tempHome, type TempHome } from "./_env.ts";
 
-afterAll(removeTempHomes);
 
 const cwd = "/home/alice/src/app";
 

@@ -1,11 +1,10 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findSession, listSessions, sessionFiles } from "../../src/catalog/catalog.ts";
 import { writeSession } from "../fixtures/store.ts";
-import { removeTempHomes, tempHome } from "./_env.ts";
+import { tempHome } from "./_env.ts";
 
-afterAll(removeTempHomes);
 
 describe("storage layouts", () => {
   test("2.1.x subagents under <id>/subagents/ (workflows one level deeper) are counted and travel with the session", async () => {

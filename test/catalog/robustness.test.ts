@@ -1,17 +1,16 @@
-import { afterAll, afterEach, describe, expect, setDefaultTimeout, spyOn, test } from "bun:test";
-import { appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { afterEach, describe, expect, setDefaultTimeout, spyOn, test } from "bun:test";
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { listSessions } from "../../src/catalog/catalog.ts";
 import { summarizeFile } from "../../src/catalog/summarize.ts";
 import { log, warnUnreadable } from "../../src/ui/log.ts";
 import { codeText, Transcript, uuidFrom } from "../fixtures/lines.ts";
 import { writeSession } from "../fixtures/store.ts";
-import { removeTempHomes, tempHome } from "./_env.ts";
+import { tempHome } from "./_env.ts";
 
 // Large files and child processes: generous on a loaded machine (bunfig's timeout is not applied).
 setDefaultTimeout(60_000);
 
-afterAll(removeTempHomes);
 
 const cwd = "/home/alice/src/app";
 const start = new Date("2026-07-01T00:00:00Z");

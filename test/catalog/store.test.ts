@@ -1,9 +1,8 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { listSessions } from "../../src/catalog/catalog.ts";
 import { writeStore } from "../fixtures/store.ts";
-import { removeTempHomes, tempHome } from "./_env.ts";
+import { tempHome } from "./_env.ts";
 
-afterAll(removeTempHomes);
 
 const FIELDS = ["id", "title", "firstPrompt", "project", "branch", "messages", "created", "modified", "bytes", "subagents", "version", "folder"];
 

@@ -1,10 +1,9 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { listSessions } from "../../src/catalog/catalog.ts";
 import { flattenPrompt, pickPrompt } from "../../src/catalog/first_prompt.ts";
 import { writeSession, type TitleSource } from "../fixtures/store.ts";
-import { removeTempHomes, tempHome } from "./_env.ts";
+import { tempHome } from "./_env.ts";
 
-afterAll(removeTempHomes);
 
 describe("the title", () => {
   const sources: TitleSource[] = ["custom-title", "ai-title", "last-prompt", "summary", "first-prompt"];

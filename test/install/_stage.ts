@@ -4,9 +4,7 @@
 // user's receive takes: each file goes through the real encoder and CBOR, then
 // through install/incoming.ts (Unpacker, line edits on arrival, prepare,
 // commit). Temp dirs are removed when the test file ends.
-import { afterAll } from "bun:test";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Incoming } from "../../src/install/incoming.ts";
 import type { InstallResult } from "../../src/install/install.ts";
@@ -14,16 +12,9 @@ import { fileRecords } from "../../src/pack/encode.ts";
 import { decodeRecord, encodeRecord, type CatalogSession, type Record as PackRecord } from "../../src/pack/records.ts";
 import { writeSession, type FixtureSession, type SessionSpec } from "../fixtures/store.ts";
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+import { tempDir } from "../support/cleanup.ts";
 
-export function tempDir(prefix = "ccshare-install-"): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
+export { tempDir };
 
 export interface Receiver {
   home: string;

@@ -1,9 +1,8 @@
 // install/incoming.ts: sessions are prepared for install as soon as they are
 // complete, so a sharer must send each session's files together.
 import { describe, expect, test } from "bun:test";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DigestMismatchError, DiskError, ProtocolError } from "../../src/errors.ts";
 import { cwdRewrite } from "../../src/install/cwd_rewrite.ts";
@@ -46,11 +45,11 @@ async function recordsOf(dir: string, sessionId: string, path: string): Promise<
 }
 
 describe("receiving into staging", () => {
-  const source = mkdtempSync(join(tmpdir(), "ccshare-incoming-src-"));
+  const source = tempDir("ccshare-incoming-src-");
 
   test("sessions sent one after another are installed, each prepared while the next arrives", async () => {
-    const config = mkdtempSync(join(tmpdir(), "ccshare-incoming-cfg-"));
-    const into = mkdtempSync(join(tmpdir(), "ccshare-incoming-into-"));
+    const config = tempDir("ccshare-incoming-cfg-");
+    const into = tempDir("ccshare-incoming-into-");
     const incoming = await Incoming.open({ catalog: [session(A), session(B)], wanted: new Set([A, B]), into, env: { CLAUDE_CONFIG_DIR: config } });
     try {
       for (const r of [...(await recordsOf(source, A, `${A}.jsonl`)), ...(await recordsOf(source, B, `${B}.jsonl`)), { k: "done" } as Record]) await incoming.accept(r);
@@ -63,8 +62,8 @@ describe("receiving into staging", () => {
   });
 
   test("hostile: more files of a session after the sharer moved on to another are refused, and nothing is installed", async () => {
-    const config = mkdtempSync(join(tmpdir(), "ccshare-incoming-cfg-"));
-    const into = mkdtempSync(join(tmpdir(), "ccshare-incoming-into-"));
+    const config = tempDir("ccshare-incoming-cfg-");
+    const into = tempDir("ccshare-incoming-into-");
     const incoming = await Incoming.open({ catalog: [session(A), session(B)], wanted: new Set([A, B]), into, env: { CLAUDE_CONFIG_DIR: config } });
     const stream = [
       ...(await recordsOf(source, A, `${A}.jsonl`)),

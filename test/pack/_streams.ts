@@ -2,7 +2,6 @@
 // ones) and feeding them to an Unpacker in a throwaway folder.
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zstdCompressSync } from "node:zlib";
 import { Unpacker, type UnpackedSession } from "../../src/pack/decode.ts";
@@ -10,6 +9,7 @@ import type { Limits } from "../../src/pack/limits.ts";
 import type { OfferedSession, SessionFile } from "../../src/catalog/entry.ts";
 import { sessionStream } from "../../src/pack/encode.ts";
 import { decodeRecord, type Record } from "../../src/pack/records.ts";
+import { tempDir } from "../support/cleanup.ts";
 
 export const SESSION = "3f2a9c4e-8b1d-4c6e-9a7f-2d5e8c1b4a90";
 export const OTHER_SESSION = "11111111-2222-4333-8444-555555555555";
@@ -73,7 +73,7 @@ export function removeSandboxes(): void {
 }
 
 export function sandbox(o: { wanted?: string[]; limits?: Partial<Limits> } = {}): Sandbox {
-  parent ||= mkdtempSync(join(tmpdir(), "ccshare-pack-"));
+  parent ||= tempDir("ccshare-pack-");
   const root = mkdtempSync(join(parent, "box-"));
   const staging = join(root, "staging");
   return { root, staging, unpacker: new Unpacker(staging, { wantedIds: new Set(o.wanted ?? [SESSION]), limits: o.limits }) };

@@ -10,9 +10,10 @@ import { catalogRecord, catalogRecords, fileRecords, sessionStream } from "../..
 import { decodeRecord, encodeRecord, type Record } from "../../src/pack/records.ts";
 import { offeredSession, SESSION, sha256 } from "./_streams.ts";
 import { SEND_CHUNK_BYTES } from "../../src/pack/limits.ts";
+import { tempDir } from "../support/cleanup.ts";
 
 const MiB = 1024 * 1024;
-const dir = mkdtempSync(join(tmpdir(), "ccshare-encode-"));
+const dir = tempDir("ccshare-encode-");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function onDisk(content: Uint8Array, name = `${SESSION}.jsonl`): SessionFile {

@@ -2,15 +2,15 @@
 // encode -> CBOR -> decode and comes out byte-exact, with the modes the
 // installer relies on (SESSIONS-FORMAT.md: files 0600, folders 0700).
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeStore } from "../fixtures/store.ts";
 import { fileParts, offeredSession, sandbox, sha256, unpack, removeSandboxes } from "./_streams.ts";
+import { tempDir } from "../support/cleanup.ts";
 
 afterAll(removeSandboxes);
 
-const configDir = mkdtempSync(join(tmpdir(), "ccshare-roundtrip-"));
+const configDir = tempDir("ccshare-roundtrip-");
 afterAll(() => rmSync(configDir, { recursive: true, force: true }));
 
 test("every session of a realistic store arrives byte for byte", async () => {

@@ -2,10 +2,11 @@
 // the compiled binary exports it from the sharer's store into a sealed bundle,
 // and imports that bundle into the receiver's (bundle/import.ts ->
 // install/incoming.ts, the path every receive takes). Resume tests stand on it.
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { requireBinary, run } from "./bin.ts";
+import { tempDir } from "./cleanup.ts";
 
 export interface HandedOver {
   target: string;
@@ -33,7 +34,7 @@ function envOf(config: string, extra: Record<string, string>): Record<string, st
 /** `ccshare export --session ID` as the sharer, then `ccshare import --yes --into DIR` as the receiver. */
 export async function handOver(o: { id: string; from: string; to: string; into: string; env?: Record<string, string> }): Promise<HandedOver> {
   const bin = requireBinary();
-  const dir = mkdtempSync(join(tmpdir(), "ccshare-hand-over-"));
+  const dir = tempDir("ccshare-hand-over-");
   try {
     const bundle = join(dir, "session.ccs");
     const exported = await run([bin, "export", "--session", o.id, "--out", bundle, "--yes", "--json"], { env: envOf(o.from, o.env ?? {}) });
