@@ -20,11 +20,10 @@ import { chmod, mkdtemp, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fromFsError } from "../errors.ts";
 import { commitSession } from "./commit.ts";
-import { discardSession, prepareSession, type PreparedSession } from "./prepare.ts";
+import { discardSession, prepareSession, type PreparedSession, type StagedSession } from "./prepare.ts";
 import { projectFolder, resolveTarget } from "./project_folder.ts";
 import { planSession, type SessionPlan } from "./session_plan.ts";
 import { addToSessionIndex } from "./session_index.ts";
-import type { StagedSession } from "./staged_session.ts";
 
 export interface InstallResult {
   /** realpath of the directory the sessions were installed for (as the file system stores it). */

@@ -1,16 +1,60 @@
 // Readying one arrived session to be placed (SESSIONS-FORMAT.md "Resume, and
 // what an install must do", steps 3 and 6). Its files are already in the
-// installation's incoming dir, edited on the way in (session_plan.ts): here they
-// are checked to be plain files, made private, given their times, and renamed
-// to the id they are installed under. Nothing here touches the project folder
-// itself; placing is commit.ts's job.
+// installation's incoming dir, received and verified by the Unpacker and
+// edited on the way in (session_plan.ts): here their names are classified once
+// more (this is the last gate before ~/.claude, and a bad name must not become
+// a path outside the project folder), and they are checked to be plain files,
+// made private, given their times, and renamed to the id they are installed
+// under. Nothing here touches the project folder itself; placing is commit.ts's job.
 import { randomUUID } from "node:crypto";
 import { chmod, lstat, readdir, rename, rm, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import { UnsafePathError } from "../errors.ts";
 import { exists } from "./exists.ts";
 import { sameContent } from "./file_digest.ts";
-import { checkStagedSession, type StagedFile, type StagedSession } from "./staged_session.ts";
+import { AGENT_FILE, isSessionId } from "../catalog/paths.ts";
+
+export interface StagedSession {
+  id: string;
+  /** The id to install it under (install/session_plan.ts). */
+  finalId: string;
+  /** The dir holding its files at their relative paths (shared by the sessions of one transfer). */
+  dir: string;
+  /** Relative paths as sent: "<id>.jsonl", "<id>/subagents/agent-x.jsonl", "<id>/tool-results/x.txt", legacy "agent-x.jsonl". */
+  files: string[];
+}
+
+/** How a staged file is placed: the transcript, something under `<id>/`, or a legacy 2.0.x sibling agent file. */
+type FileKind = "transcript" | "session-folder" | "legacy-agent";
+
+interface StagedFile {
+  /** Relative path as staged. */
+  path: string;
+  kind: FileKind;
+}
+
+const SEGMENT = /^[^\0/\\]+$/;
+
+function unsafe(id: string, path: string, why: string): UnsafePathError {
+  return new UnsafePathError(`Refusing to install session ${id}: the file name ${JSON.stringify(path)} ${why}`);
+}
+
+/** The files of a staged session, classified; throws UnsafePathError for any name that is not one of the shapes above. */
+function checkStagedSession(session: StagedSession): StagedFile[] {
+  const id = session.id;
+  if (!isSessionId(id) || !isSessionId(session.finalId)) throw new UnsafePathError(`Refusing to install a session whose id ${JSON.stringify(id)} is not a session id`);
+  const files: StagedFile[] = [];
+  for (const path of new Set(session.files)) {
+    const segments = path.split("/");
+    if (!segments.every((s) => SEGMENT.test(s) && s !== "." && s !== "..")) throw unsafe(id, path, "is not a plain relative path");
+    if (path === `${id}.jsonl`) files.push({ path, kind: "transcript" });
+    else if (segments.length > 1 && segments[0] === id) files.push({ path, kind: "session-folder" });
+    else if (segments.length === 1 && AGENT_FILE.test(path)) files.push({ path, kind: "legacy-agent" });
+    else throw unsafe(id, path, "does not belong to this session");
+  }
+  if (!files.some((f) => f.kind === "transcript")) throw new UnsafePathError(`Refusing to install session ${id}: its transcript ${id}.jsonl is missing`);
+  return files;
+}
 
 export interface PreparedSession {
   id: string;
