@@ -6,7 +6,7 @@
 // commit). Temp dirs are removed when the test file ends.
 import { copyFileSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Incoming } from "../../src/install/incoming.ts";
+import { Incoming, type IncomingOptions } from "../../src/install/incoming.ts";
 import type { InstallResult } from "../../src/install/install.ts";
 import { fileRecords } from "../../src/pack/encode.ts";
 import { decodeRecord, encodeRecord, type CatalogSession, type Record as PackRecord } from "../../src/pack/records.ts";
@@ -72,16 +72,11 @@ export async function* sent(sessions: SentSession[], o: { chunkBytes?: number } 
   yield { k: "done" };
 }
 
-/**
- * Receives `staged` as a live receive or an import does (install/incoming.ts)
- * and installs it into `into`. `sourceProject` stands for the project the
- * sharer's catalog records; on any failure the receive is aborted, as the CLI's is.
- */
-export async function install(o: { staged: SentSession[]; into: string; env: Record<string, string | undefined>; now?: Date; sourceProject?: string; chunkBytes?: number }): Promise<InstallResult> {
-  const catalog = o.staged.map((s) => catalogSession({ ...s, project: o.sourceProject ?? s.project }));
-  const incoming = await Incoming.open({ catalog, wanted: new Set(o.staged.map((s) => s.id)), into: o.into, env: o.env, now: o.now });
+/** Receives `records` (what follows the catalog) as a live receive or an import does, aborting on any failure as the CLI does. */
+export async function receive(o: IncomingOptions, records: AsyncIterable<PackRecord> | Iterable<PackRecord>): Promise<InstallResult> {
+  const incoming = await Incoming.open(o);
   try {
-    for await (const record of sent(o.staged, { chunkBytes: o.chunkBytes })) await incoming.accept(record);
+    for await (const record of records) await incoming.accept(record);
     return await incoming.install();
   } catch (error) {
     await incoming.abort();
@@ -91,6 +86,24 @@ export async function install(o: { staged: SentSession[]; into: string; env: Rec
   }
 }
 
+/** The error a receive of `records` is refused with, after the abort and dispose a receiver does then; undefined if it installed. */
+export async function refusal(o: IncomingOptions, records: AsyncIterable<PackRecord> | Iterable<PackRecord>): Promise<unknown> {
+  try {
+    await receive(o, records);
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+/**
+ * Receives `staged` through install/incoming.ts and installs it into `into`.
+ * `sourceProject` stands for the project the sharer's catalog records.
+ */
+export async function install(o: { staged: SentSession[]; into: string; env: Record<string, string | undefined>; now?: Date; sourceProject?: string; chunkBytes?: number }): Promise<InstallResult> {
+  const catalog = o.staged.map((s) => catalogSession({ ...s, project: o.sourceProject ?? s.project }));
+  return receive({ catalog, wanted: new Set(o.staged.map((s) => s.id)), into: o.into, env: o.env, now: o.now }, sent(o.staged, { chunkBytes: o.chunkBytes }));
+}
 /** Every path under `dir`, relative, "/"-separated, sorted (dirs end with "/"). */
 export function tree(dir: string): string[] {
   const out: string[] = [];

@@ -6,9 +6,8 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DigestMismatchError } from "../../src/errors.ts";
 import { commitSession } from "../../src/install/commit.ts";
-import { Incoming } from "../../src/install/incoming.ts";
 import { prepareSession } from "../../src/install/prepare.ts";
-import { catalogSession, receiver, sent, source, stage, tempDir, tree } from "./_stage.ts";
+import { catalogSession, receiver, refusal, sent, source, stage, tempDir, tree } from "./_stage.ts";
 
 describe("a failed install", () => {
   test("that fails midway through several sessions installs none of them and leaves no staging behind", async () => {
@@ -19,22 +18,16 @@ describe("a failed install", () => {
     ]);
     const staged = src.sessions.map((s) => stage(s, src.config));
     const r = receiver();
-    const incoming = await Incoming.open({ catalog: staged.map(catalogSession), wanted: new Set(staged.map((s) => s.id)), into: tempDir(), env: r.env });
     // The third session's subagent arrives with a digest that does not match its bytes.
     const lost = staged[2]!.files.find((f) => f.includes("/subagents/"))!;
-    let path = "";
-    let error: unknown;
-    try {
+    async function* tampered() {
+      let path = "";
       for await (const record of sent(staged)) {
         if (record.k === "file") path = record.path;
-        await incoming.accept(record.k === "end" && path === lost ? { k: "end", sha256: new Uint8Array(32) } : record);
+        yield record.k === "end" && path === lost ? { k: "end" as const, sha256: new Uint8Array(32) } : record;
       }
-    } catch (e) {
-      error = e;
-      await incoming.abort();
-    } finally {
-      await incoming.dispose();
     }
+    const error = await refusal({ catalog: staged.map(catalogSession), wanted: new Set(staged.map((s) => s.id)), into: tempDir(), env: r.env }, tampered());
     expect(error).toBeInstanceOf(DigestMismatchError);
     expect(tree(join(r.config, "projects")).filter((p) => !p.endsWith("/"))).toEqual([]);
     expect(tree(join(r.config, "projects")).filter((p) => p.includes("staging"))).toEqual([]);

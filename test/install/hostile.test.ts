@@ -7,9 +7,8 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ProtocolError, UnsafePathError } from "../../src/errors.ts";
-import { Incoming } from "../../src/install/incoming.ts";
 import type { Record as PackRecord } from "../../src/pack/records.ts";
-import { catalogSession, install, receiver, sent, source, stage, tempDir, tree, type SentSession } from "./_stage.ts";
+import { catalogSession, install, receiver, refusal, sent, source, stage, tempDir, tree, type SentSession } from "./_stage.ts";
 import { fileStream } from "../pack/_streams.ts";
 
 /** Nothing of the session in the receiver's store: no files, no leftover staging. */
@@ -24,18 +23,8 @@ const oneSession = (subagents = 1) => {
 };
 
 /** Receives `records` (after the catalog) for a catalog listing `session`; the error it is refused with. */
-async function refused(session: SentSession, records: AsyncIterable<PackRecord> | PackRecord[], env: Record<string, string>, into = tempDir()): Promise<unknown> {
-  const incoming = await Incoming.open({ catalog: [catalogSession(session)], wanted: new Set([session.id]), into, env });
-  try {
-    for await (const record of records) await incoming.accept(record);
-    await incoming.install();
-    return undefined;
-  } catch (error) {
-    await incoming.abort();
-    return error;
-  } finally {
-    await incoming.dispose();
-  }
+function refused(session: SentSession, records: AsyncIterable<PackRecord> | PackRecord[], env: Record<string, string>): Promise<unknown> {
+  return refusal({ catalog: [catalogSession(session)], wanted: new Set([session.id]), into: tempDir(), env }, records);
 }
 
 /** The session's own files, then one more file record with `path` and some bytes, then done. */

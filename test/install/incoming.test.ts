@@ -12,7 +12,7 @@ import { fileRecords } from "../../src/pack/encode.ts";
 import type { CatalogSession, Record } from "../../src/pack/records.ts";
 import type { FixtureSession } from "../fixtures/store.ts";
 import { referenceEdit } from "../support/reference_editor.ts";
-import { parsedLines, receiver, source, tempDir, tree } from "./_stage.ts";
+import { parsedLines, receiver, refusal, source, tempDir, tree } from "./_stage.ts";
 
 const repo = resolve(import.meta.dir, "../..");
 const A = "11111111-1111-4111-8111-111111111111";
@@ -20,19 +20,6 @@ const B = "22222222-2222-4222-8222-222222222222";
 
 function session(id: string): CatalogSession {
   return { id, title: id, firstPrompt: "", project: "/home/alice/app", branch: "", messages: 1, created: "", modified: "", bytes: 0, files: 2, subagents: 0, version: "" };
-}
-
-/** Runs `feed`; the error it ends with, after the abort and dispose a receiver does then. */
-async function refusal(incoming: Incoming, feed: () => Promise<void>): Promise<unknown> {
-  try {
-    await feed();
-    return undefined;
-  } catch (error) {
-    await incoming.abort();
-    return error;
-  } finally {
-    await incoming.dispose();
-  }
 }
 
 async function recordsOf(dir: string, sessionId: string, path: string): Promise<Record[]> {
@@ -64,15 +51,12 @@ describe("receiving into staging", () => {
   test("hostile: more files of a session after the sharer moved on to another are refused, and nothing is installed", async () => {
     const config = tempDir("ccshare-incoming-cfg-");
     const into = tempDir("ccshare-incoming-into-");
-    const incoming = await Incoming.open({ catalog: [session(A), session(B)], wanted: new Set([A, B]), into, env: { CLAUDE_CONFIG_DIR: config } });
     const stream = [
       ...(await recordsOf(source, A, `${A}.jsonl`)),
       ...(await recordsOf(source, B, `${B}.jsonl`)),
       ...(await recordsOf(source, A, `${A}/tool-results/late.txt`)),
     ];
-    const error = await refusal(incoming, async () => {
-      for (const r of stream) await incoming.accept(r);
-    });
+    const error = await refusal({ catalog: [session(A), session(B)], wanted: new Set([A, B]), into, env: { CLAUDE_CONFIG_DIR: config } }, stream);
     expect(error).toBeInstanceOf(ProtocolError);
     expect((error as Error).message).toContain(A);
     const folders = existsSync(join(config, "projects")) ? readdirSync(join(config, "projects")) : [];
@@ -163,13 +147,11 @@ describe("edited on arrival", () => {
     const s = src.sessions[0]!;
     const r = receiver();
     const into = tempDir();
-    const incoming = await Incoming.open({ catalog: [{ ...session(s.id), project: s.cwd }], wanted: new Set([s.id]), into, env: r.env });
     const abs = join(src.config, "projects", s.folder, `${s.id}.jsonl`);
-    const error = await refusal(incoming, async () => {
-      for await (const rec of fileRecords({ path: `${s.id}.jsonl`, abs, size: statSync(abs).size }, s.id)) {
-        await incoming.accept(rec.k === "end" ? { k: "end", sha256: new Uint8Array(32) } : rec);
-      }
-    });
+    async function* tampered() {
+      for await (const rec of fileRecords({ path: `${s.id}.jsonl`, abs, size: statSync(abs).size }, s.id)) yield rec.k === "end" ? { k: "end" as const, sha256: new Uint8Array(32) } : rec;
+    }
+    const error = await refusal({ catalog: [{ ...session(s.id), project: s.cwd }], wanted: new Set([s.id]), into, env: r.env }, tampered());
     expect(error).toBeInstanceOf(DigestMismatchError);
     expect(existsSync(join(r.config, "projects")) ? readdirSync(join(r.config, "projects")) : []).toEqual([]);
   });
