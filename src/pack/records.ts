@@ -5,22 +5,61 @@
 import { ProtocolError } from "../errors.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { decodeMessage, encodeMessage, type Message } from "./cbor.ts";
+import { bytes, count, flag, list, map, optional, SHA256_BYTES, sessionId, text, wrong } from "./fields.ts";
 import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
 
 export type { Message } from "./cbor.ts";
 
-/** One session as the catalog shows it: CatalogEntry minus `folder`, plus the number of files it travels as. */
-export type CatalogSession = Omit<CatalogEntry, "folder"> & { files: number };
+/**
+ * One session as the catalog shows it: CatalogEntry minus `folder`, plus the
+ * number of files it travels as and `root`, the sharer's absolute project
+ * folder (paths into it inside the transcript are moved to the receiver's).
+ */
+export type CatalogSession = Omit<CatalogEntry, "folder"> & { files: number; root?: string };
+
+/** A file's length and SHA-256: a state one side knows of a file (docs/PROTOCOL.md §8). */
+export interface FileState { size: number; sha256: Uint8Array }
+/**
+ * What an installed file came from (docs/PROTOCOL.md §8): the sender's file
+ * as it was sent (`origin`), and the file as it was installed here, its cwd
+ * moved (`installed`).
+ */
+export interface Lineage { origin: FileState; installed: FileState }
+/**
+ * One file of a session the receiver asks for and already has: its own bytes
+ * now (`size`, `sha256`) and, if ccshare installed it, the sender's state it
+ * came from (`origin`); `extended` when it has grown since that install.
+ */
+export interface HeldFile { path: string; size: number; sha256: Uint8Array; origin?: FileState; extended?: boolean }
+export interface HeldSession { id: string; files: HeldFile[] }
 
 /**
  * S -> R. A large catalog travels as several records (one record must fit in
  * maxRecordBytes); `total` is the number of sessions over all of them.
  */
 export interface CatalogRecord { k: "catalog"; sessions: CatalogSession[]; total: number }
-/** R -> S. The sessions the receiver asks for; empty means none. */
-export interface WantRecord { k: "want"; ids: string[] }
-/** S -> R. Starts a file; `path` is relative to the project folder. */
-export interface FileRecord { k: "file"; session: string; path: string; size: number; sha256?: Uint8Array }
+/** R -> S. The sessions the receiver asks for (empty means none), and what it already has of them. */
+export interface WantRecord { k: "want"; ids: string[]; have?: HeldSession[] }
+/**
+ * S -> R. Starts a file; `path` is relative to the project folder, `size` is
+ * the bytes that follow. `mtime`: the file's modification time at the sender
+ * (ms). `update`: the session is sent as an update of the receiver's copy;
+ * then `from` says the bytes continue the receiver's file, which the sender's
+ * first `from` bytes match, and `whole` is the sender's whole file.
+ * `lineage`: what the sender's own copy came from, if ccshare installed it.
+ */
+export interface FileRecord {
+  k: "file";
+  session: string;
+  path: string;
+  size: number;
+  sha256?: Uint8Array;
+  mtime?: number;
+  update?: boolean;
+  from?: number;
+  whole?: FileState;
+  lineage?: Lineage;
+}
 /** S -> R. At most maxChunkBytes of the file, zstd-compressed. */
 export interface DataRecord { k: "data"; z: Uint8Array }
 /** S -> R. Ends the current file with the SHA-256 of its uncompressed bytes. */
@@ -55,48 +94,12 @@ export function decodeRecord(bytes: Uint8Array, limits?: Partial<Limits>): Recor
   return checkRecord(decodeMessage(bytes, limits), limits?.maxCatalogEntries ?? DEFAULT_LIMITS.maxCatalogEntries);
 }
 
-function wrong(kind: string, field: string, expected: string): ProtocolError {
-  return new ProtocolError(`The peer sent a "${kind}" record whose ${field} is not ${expected}; the transfer was stopped.`);
-}
-
-function text(m: Message, kind: string, field: string): string {
-  const v = m[field];
-  if (typeof v !== "string") throw wrong(kind, field, "text");
-  return v;
-}
-
-/** A non-negative whole number that a double holds exactly. */
-function count(m: Message, kind: string, field: string): number {
-  const v = m[field];
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) throw wrong(kind, field, "a non-negative integer");
-  return v;
-}
-
-function bytes(m: Message, kind: string, field: string, length?: number): Uint8Array {
-  const v = m[field];
-  if (!(v instanceof Uint8Array) || (length !== undefined && v.length !== length)) {
-    throw wrong(kind, field, length === undefined ? "a byte string" : `${length} bytes`);
-  }
-  return v;
-}
-
-function list(m: Message, kind: string, field: string, max: number): unknown[] {
-  const v = m[field];
-  if (!Array.isArray(v)) throw wrong(kind, field, "a list");
-  if (v.length > max) throw wrong(kind, field, `a list of at most ${max}`);
-  return v;
-}
-
-function map(v: unknown, kind: string, field: string): Message {
-  if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Uint8Array) throw wrong(kind, field, "a map");
-  return v as Message;
-}
-
 function catalogSession(v: unknown): CatalogSession {
   const m = map(v, "catalog", "session");
   const k = "catalog";
+  const root = optional(m, "root", () => text(m, k, "root"));
   return {
-    id: text(m, k, "id"),
+    id: sessionId(m, k, "id"),
     title: text(m, k, "title"),
     firstPrompt: text(m, k, "firstPrompt"),
     project: text(m, k, "project"),
@@ -108,8 +111,49 @@ function catalogSession(v: unknown): CatalogSession {
     files: count(m, k, "files"),
     subagents: count(m, k, "subagents"),
     version: text(m, k, "version"),
+    ...(root === undefined ? {} : { root }),
   };
 }
+
+function fileState(v: unknown, kind: string, field: string): FileState {
+  const m = map(v, kind, field);
+  return { size: count(m, kind, "size"), sha256: bytes(m, kind, "sha256", SHA256_BYTES) };
+}
+
+function heldSession(v: unknown): HeldSession {
+  const k = "want";
+  const m = map(v, k, "have");
+  return {
+    id: sessionId(m, k, "id"),
+    files: list(m, k, "files", MAX_FILES_HELD).map((f) => {
+      const file = map(f, k, "file");
+      const held: HeldFile = { path: text(file, k, "path"), size: count(file, k, "size"), sha256: bytes(file, k, "sha256", SHA256_BYTES) };
+      const origin = optional(file, "origin", () => fileState(file.origin, k, "origin"));
+      if (origin) held.origin = origin;
+      if (optional(file, "extended", () => flag(file, k, "extended"))) held.extended = true;
+      return held;
+    }),
+  };
+}
+
+function fileRecord(m: Message): FileRecord {
+  const k = "file";
+  const record: FileRecord = { k, session: text(m, k, "session"), path: text(m, k, "path"), size: count(m, k, "size") };
+  if (m.sha256 !== undefined) record.sha256 = bytes(m, k, "sha256", SHA256_BYTES);
+  const mtime = optional(m, "mtime", () => count(m, k, "mtime"));
+  if (mtime !== undefined) record.mtime = mtime;
+  if (optional(m, "update", () => flag(m, k, "update"))) record.update = true;
+  const from = optional(m, "from", () => count(m, k, "from"));
+  if (from !== undefined) record.from = from;
+  const whole = optional(m, "whole", () => fileState(m.whole, k, "whole"));
+  if (whole) record.whole = whole;
+  const lineage = optional(m, "lineage", () => map(m.lineage, k, "lineage"));
+  if (lineage) record.lineage = { origin: fileState(lineage.origin, k, "lineage origin"), installed: fileState(lineage.installed, k, "lineage installed") };
+  return record;
+}
+
+/** Files of one session a receiver may say it has (a session has a transcript, subagents and tool results). */
+const MAX_FILES_HELD = 10_000;
 
 function installed(v: unknown): InstalledSession {
   const m = map(v, "result", "installed entry");
@@ -123,8 +167,6 @@ function skipped(v: unknown): SkippedSession {
   return { id: text(m, "result", "id"), reason: text(m, "result", "reason") };
 }
 
-const SHA256_BYTES = 32;
-
 /** `message` as a typed Record, or a ProtocolError naming what is wrong. */
 export function checkRecord(message: Message, maxCatalogEntries: number): Record {
   const k = message.k;
@@ -135,19 +177,20 @@ export function checkRecord(message: Message, maxCatalogEntries: number): Record
         sessions: list(message, k, "sessions", maxCatalogEntries).map(catalogSession),
         total: count(message, k, "total"),
       };
-    case "want":
-      return {
+    case "want": {
+      const record: WantRecord = {
         k,
         ids: list(message, k, "ids", maxCatalogEntries).map((id) => {
           if (typeof id !== "string") throw wrong(k, "ids", "a list of text");
           return id;
         }),
       };
-    case "file": {
-      const record: FileRecord = { k, session: text(message, k, "session"), path: text(message, k, "path"), size: count(message, k, "size") };
-      if (message.sha256 !== undefined) record.sha256 = bytes(message, k, "sha256", SHA256_BYTES);
+      const have = optional(message, "have", () => list(message, k, "have", maxCatalogEntries).map(heldSession));
+      if (have) record.have = have;
       return record;
     }
+    case "file":
+      return fileRecord(message);
     case "data":
       return { k, z: bytes(message, k, "z") };
     case "end":
