@@ -15,13 +15,14 @@
 // and rename()/link() only work within one. Claude Code does not look into
 // dot-folders of a project folder (it reads `<uuid>.jsonl` and `<uuid>/`).
 import { chmod, mkdtemp, rm, rmdir } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fromFsError } from "../errors.ts";
 import { commitSession } from "./commit.ts";
 import { cwdRewrite } from "./cwd_rewrite.ts";
 import type { LineFilter } from "./line_stream.ts";
 import { lineEditor } from "./line_edit.ts";
 import { prepareSession, type PreparedSession } from "./prepare.ts";
+import { noteReceived } from "./received.ts";
 import { projectFolder, resolveTarget } from "./project_folder.ts";
 import { addToSessionIndex, hasSessionIndex, readSessionFacts, type SessionFacts, type SessionIndexEntry } from "./session_index.ts";
 import { checkStagedSession, type StagedSession } from "./staged_session.ts";
@@ -74,7 +75,7 @@ export class Installation {
   private count = 0;
 
   private constructor(
-    private readonly ctx: { folder: string; staging: string; target: string; sourceProject?: string; now: Date; claimed: Map<string, string> },
+    private readonly ctx: { folder: string; staging: string; target: string; sourceProject?: string; now: Date; claimed: Map<string, string>; env: Record<string, string | undefined> },
   ) {
     this.result = { target: ctx.target, folder: ctx.folder, installed: [], skipped: [] };
   }
@@ -90,7 +91,7 @@ export class Installation {
     } catch (error) {
       throw fromFsError(error, `preparing to install into ${folder}`);
     }
-    return new Installation({ folder, staging, target, sourceProject: o.sourceProject, now: o.now ?? new Date(), claimed: new Map() });
+    return new Installation({ folder, staging, target, sourceProject: o.sourceProject, now: o.now ?? new Date(), claimed: new Map(), env });
   }
 
   /**
@@ -133,6 +134,7 @@ export class Installation {
         this.result.skipped.push({ id: session.id, reason: fromFsError(error, `placing session ${session.id}`).message });
       }
     }
+    noteReceived(placed.map(({ session }) => ({ id: session.finalId, folder: basename(folder), at: now.toISOString() })), this.ctx.env);
     // Step 7. Most folders have no index: then no line is ever decoded.
     if (placed.length > 0 && (await hasSessionIndex(folder))) {
       const index: SessionIndexEntry[] = [];
