@@ -1,8 +1,7 @@
 // A session's lines as a person reads them: prompts, answers, thinking, tool
 // calls and their results, commands, compactions; bookkeeping left out
 // (SESSIONS-FORMAT.md "Lines"). Every text is escape-free (DESIGN.md §5), since
-// transcripts may come from a peer; a tool call's `input` is kept as written,
-// for renderers that escape what they show of it.
+// transcripts may come from a peer; so is every string in a tool call's `input`.
 import { stripEscapes } from "../ui/terminal_text.ts";
 import { linesOf } from "./line_reader.ts";
 
@@ -70,6 +69,14 @@ function textOf(content: unknown): string {
   return content.map((b: Json) => (b?.type === "text" && typeof b.text === "string" ? b.text : b?.type === "image" ? "[image]" : "")).filter(Boolean).join("\n");
 }
 
+/** The same value with every string in it escape-free. */
+function clean(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return stripEscapes(value);
+  if (!value || typeof value !== "object" || depth > 20) return value;
+  if (Array.isArray(value)) return value.map((v) => clean(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [stripEscapes(k), clean(v, depth + 1)]));
+}
+
 function imagesOf(content: unknown): TranscriptImage[] {
   if (!Array.isArray(content)) return [];
   return content
@@ -129,7 +136,7 @@ export function entriesOf(line: Json, toolNames: Map<string, string>): Transcrip
       else if (b?.type === "tool_use" && typeof b.name === "string") {
         const id = typeof b.id === "string" ? b.id : "";
         if (id) toolNames.set(id, b.name);
-        add({ kind: "tool", tool: b.name, text: toolSummary(b.name, b.input), id, input: b.input ?? {}, ...message });
+        add({ kind: "tool", tool: b.name, text: toolSummary(b.name, b.input), id, input: clean(b.input ?? {}), ...message });
       }
     }
   } else if (line.type === "system") {
