@@ -13,6 +13,9 @@ const MAX_CHARS = 64 << 10;
 /** Claude Code's Read result: `cat -n` numbers and an arrow before each line. */
 const NUMBERED = /^ *(\d+)→(.*)$/;
 
+/** The line a Task result ends with for Claude Code's own use ("agentId: a1b2 (for resuming …)"). */
+const AGENT_LINE = /^agentId: .*$/m;
+
 const str = (value: unknown) => (typeof value === "string" ? value : "");
 
 /** The text cut to MAX_LINES lines and MAX_CHARS characters, and what was left out. */
@@ -42,7 +45,8 @@ function diffHtml(before: string, after: string): string {
   if (before.length + after.length > 4 * MAX_CHARS) return `${pre(before, "diff del")}${pre(after, "diff add")}`;
   const rows = lineDiff(before, after).slice(0, 2 * MAX_LINES);
   const cls = { "-": "del", "+": "add", " ": "same", "…": "gap" } as const;
-  return `<pre class="diff">${rows.map((r) => `<span class="${cls[r.kind]}">${r.kind === "…" ? "⋯ " : `${r.kind} `}${escapeHtml(r.text)}</span>`).join("\n")}</pre>`;
+  // Block spans, one per line: they break lines themselves (and in copied text).
+  return `<pre class="diff">${rows.map((r) => `<span class="${cls[r.kind]}">${r.kind === "…" ? "⋯ " : `${r.kind} `}${escapeHtml(r.text)}</span>`).join("")}</pre>`;
 }
 
 function readHtml(result: string): string {
@@ -101,10 +105,12 @@ export function callHtml(call: TranscriptEntry): string {
 export function resultHtml(call: TranscriptEntry | undefined, result: TranscriptEntry): string {
   const pictures = (result.images ?? []).map(pictureHtml).join("");
   const cls = result.error ? "out error" : "out";
+  // The text of a result that is only pictures is "[image]" per picture: the pictures say it better.
+  const text = pictures && /^(\[image\]\s*)+$/.test(result.text) ? "" : result.text;
   let body: string;
   if (call?.tool === "Read" && !result.error) body = readHtml(result.text);
   else if ((call?.tool === "Edit" || call?.tool === "MultiEdit" || call?.tool === "Write" || call?.tool === "TodoWrite") && !result.error) body = `<p class="note">${escapeHtml(result.text.split("\n")[0] ?? "")}</p>`;
-  else if ((call?.tool === "Task" || call?.tool === "Agent") && !result.error) body = `<div class="md report">${markdownHtml(result.text)}</div>`;
-  else body = pre(result.text, cls) || `<p class="note">(no output)</p>`;
+  else if ((call?.tool === "Task" || call?.tool === "Agent") && !result.error) body = `<div class="md report">${markdownHtml(result.text.replace(AGENT_LINE, ""))}</div>`;
+  else body = pre(text, cls) || (pictures ? "" : `<p class="note">(no output)</p>`);
   return `<div class="result">${body}${pictures}</div>`;
 }

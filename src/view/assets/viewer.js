@@ -24,19 +24,31 @@
     return response.text();
   }
 
-  /** Replaces `placeholder` with the HTML at its data-src, then wires what arrived. @param {HTMLElement} placeholder */
+  /**
+   * Fetches the HTML at a placeholder's data-src: a page's "more" is replaced
+   * by it, a subagent not loaded yet is filled with it. Then wires what arrived.
+   * @param {HTMLElement} placeholder
+   */
   async function load(placeholder) {
     if (placeholder.dataset.loading) return;
     placeholder.dataset.loading = "1";
+    const note = placeholder.querySelector(":scope > .note");
     try {
       const html = await fetchHtml(placeholder.dataset.src ?? "");
       const parent = placeholder.parentElement ?? document.body;
-      placeholder.insertAdjacentHTML("beforebegin", html);
-      placeholder.remove();
-      wire(parent);
+      if (placeholder.classList.contains("lazy")) {
+        note?.remove();
+        placeholder.insertAdjacentHTML("beforeend", html);
+        placeholder.classList.remove("lazy");
+        wire(placeholder);
+      } else {
+        placeholder.insertAdjacentHTML("beforebegin", html);
+        placeholder.remove();
+        wire(parent);
+      }
     } catch {
       placeholder.dataset.loading = "";
-      placeholder.textContent = "Could not load this part; is `ccshare view` still running?";
+      (note ?? placeholder).textContent = "Could not load this part; is `ccshare view` still running?";
     }
   }
 
