@@ -28,6 +28,11 @@ export default defineCommand({
     if (!Number.isInteger(port) || port < 0 || port > 65535 || args.port?.trim() === "") throw new UsageError(`--port expects a whole number 0-65535, got "${args.port}".`);
     const session = args.id ? (await findSession(args.id)).id : undefined;
     const viewer = await startViewer({ port, session });
+    // Listening for Ctrl-C before saying we are ready: a script may stop us right after.
+    const signal = new Promise<string>((resolve) => {
+      process.once("SIGINT", () => resolve("SIGINT"));
+      process.once("SIGTERM", () => resolve("SIGTERM"));
+    });
     const print = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
     if (args.json) print({ event: "ready", url: viewer.url, port: viewer.port });
     else {
@@ -35,11 +40,8 @@ export default defineCommand({
       log.info("Serving your sessions on this machine only (the address holds a key); stop with Ctrl-C.");
     }
     if (args.open !== false && !(await openBrowser(viewer.url)) && !args.json) log.info("No browser could be opened here: open the address above in one.");
-    const signal = await new Promise<string>((resolve) => {
-      process.once("SIGINT", () => resolve("SIGINT"));
-      process.once("SIGTERM", () => resolve("SIGTERM"));
-    });
+    const stopped = await signal;
     await viewer.close();
-    if (args.json) print({ event: "stopped", signal });
+    if (args.json) print({ event: "stopped", signal: stopped });
   },
 });
