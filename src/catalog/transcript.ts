@@ -45,8 +45,9 @@ const COMMAND_ARGS = /<command-args>([^<]*)<\/command-args>/;
 const COMMAND_STDOUT = /^<local-command-(?:stdout|stderr)>([\s\S]*)<\/local-command-(?:stdout|stderr)>$/;
 const TAG = /^<[A-Za-z][\w:-]*(\s[^>]*)?>/;
 const INTERRUPTED = /^\[Request interrupted by user[^\]]*\]$/;
-/** A Task/Agent result names its subagent in its text ("agentId: a1b2c3"). */
+/** A Task/Agent result names its subagent in a line of its text ("agentId: a1b2c3 (for resuming…)"): bookkeeping, not the report. */
 const AGENT_ID = /\bagentId: ([A-Za-z0-9_-]{1,64})/;
+const AGENT_LINE = /\n?^agentId: [A-Za-z0-9_-]{1,64}\b.*$/m;
 const SYNTHETIC_MODEL = "<synthetic>";
 
 /** The one argument that says what a tool call did (a path, a command, a pattern). */
@@ -115,7 +116,7 @@ export function entriesOf(line: Json, toolNames: Map<string, string>): Transcrip
         const tool = toolNames.get(id) ?? "";
         const agent = tool === "Task" || tool === "Agent" ? agentOf(line, text) : undefined;
         const pictures = imagesOf(b.content);
-        add({ kind: "result", text, tool, id, error: b.is_error === true, ...(agent ? { agent } : {}), ...(pictures.length ? { images: pictures } : {}) });
+        add({ kind: "result", text: agent ? text.replace(AGENT_LINE, "") : text, tool, id, error: b.is_error === true, ...(agent ? { agent } : {}), ...(pictures.length ? { images: pictures } : {}) });
       } else if (b?.type === "text" && typeof b.text === "string") {
         const text = b.text.trim();
         const stdout = COMMAND_STDOUT.exec(text);

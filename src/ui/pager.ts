@@ -1,6 +1,6 @@
 // Long output on a terminal goes through a pager, as git does: $PAGER, else
 // `less -R` (colours pass through) with LESS=FRX when unset, so that output
-// shorter than a screen prints and returns. No terminal, no pager; no pager
+// shorter than a screen prints and returns. PAGER=cat or an empty PAGER: none. No terminal, no pager; no pager
 // installed, straight to stdout.
 import { spawn, type ChildProcess } from "node:child_process";
 import type { Writable } from "node:stream";
@@ -24,7 +24,8 @@ export async function startPager(env: Record<string, string | undefined> = proce
   const direct: Paging = { stream: process.stdout, done: async () => undefined };
   const configured = env.PAGER?.trim();
   if (!process.stdout.isTTY || configured === "" || configured === "cat") return direct;
-  const pagerEnv = { ...env, LESS: env.LESS ?? "FRX" };
+  // What we write is UTF-8 whatever the locale says; less would show a bare locale's bytes as <C2><B7>.
+  const pagerEnv = { ...env, LESS: env.LESS ?? "FRX", LESSCHARSET: env.LESSCHARSET ?? "utf-8" };
   // $PAGER may carry arguments ("less -S"): a shell reads it, as git does.
   const child = configured
     ? spawn(configured, { shell: true, stdio: ["pipe", "inherit", "inherit"], env: pagerEnv })

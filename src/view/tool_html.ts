@@ -13,9 +13,6 @@ const MAX_CHARS = 64 << 10;
 /** Claude Code's Read result: `cat -n` numbers and an arrow before each line. */
 const NUMBERED = /^ *(\d+)→(.*)$/;
 
-/** The line a Task result ends with for Claude Code's own use ("agentId: a1b2 (for resuming …)"). */
-const AGENT_LINE = /^agentId: .*$/m;
-
 const str = (value: unknown) => (typeof value === "string" ? value : "");
 
 /** The text cut to MAX_LINES lines and MAX_CHARS characters, and what was left out. */
@@ -110,7 +107,7 @@ export function resultHtml(call: TranscriptEntry | undefined, result: Transcript
   let body: string;
   if (call?.tool === "Read" && !result.error) body = readHtml(result.text);
   else if ((call?.tool === "Edit" || call?.tool === "MultiEdit" || call?.tool === "Write" || call?.tool === "TodoWrite") && !result.error) body = `<p class="note">${escapeHtml(result.text.split("\n")[0] ?? "")}</p>`;
-  else if ((call?.tool === "Task" || call?.tool === "Agent") && !result.error) body = `<div class="md report">${markdownHtml(result.text.replace(AGENT_LINE, ""))}</div>`;
+  else if ((call?.tool === "Task" || call?.tool === "Agent") && !result.error) body = `<div class="md report">${markdownHtml(result.text)}</div>`;
   else body = pre(text, cls) || (pictures ? "" : `<p class="note">(no output)</p>`);
   return `<div class="result">${body}${pictures}</div>`;
 }
