@@ -11,7 +11,8 @@ import { lines, repoRoot, requireBinary, start } from "../support/bin.ts";
 
 export type { Browser, Page } from "puppeteer-core";
 
-const CHROMIUM = "/usr/bin/chromium";
+/** Debian's chromium (.ci/run installs it); CHROMIUM_PATH names another Chromium, as on GitHub's Ubuntu runners. */
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 /** Screenshots go here (gitignored), for people to look at. */
