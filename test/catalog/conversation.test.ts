@@ -88,8 +88,8 @@ describe("pages", () => {
     let from: number | undefined = 0;
     let pages = 0;
     while (from !== undefined) {
-      const events = [...conversation(path, [], { inline: true, from, pageBytes: 256 << 10 })];
-      const more = events.at(-1);
+      const events: ConversationEvent[] = [...conversation(path, [], { inline: true, from, pageBytes: 256 << 10 })];
+      const more: ConversationEvent | undefined = events.at(-1);
       from = more?.kind === "more" ? more.from : undefined;
       const page = said(events);
       if (pages > 0) expect(page[0]).toMatch(/^0:prompt:Bench prompt/);
