@@ -37,7 +37,7 @@ typecheck: deps
 	node_modules/.bin/tsc --noEmit -p src/view/assets
 
 test: build typecheck
-	$(BUN) test --timeout 120000 $(TEST_ARGS)
+	@scripts/run_tests.sh $(TEST_ARGS)
 
 # One binary per platform in dist/release/ (Bun fetches each target's runtime
 # from the npm registry), then SHA256SUMS, the Homebrew formula and install.sh

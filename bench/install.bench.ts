@@ -1,15 +1,20 @@
-// `make bench BENCH_ARGS=install`: install() alone, the last step of a receive
-// (SESSIONS-FORMAT.md "Resume, and what an install must do"), on ~200 MB of
-// sessions staged the way pack/decode leaves them (one staging dir, paths
-// relative to the project folder). Every session comes from another project
-// than the target, so nearly every line has its top-level cwd rewritten.
-//   1. install() of the whole staged store, median of RUNS (default 3): >= 400 MB/s
+// `make bench BENCH_ARGS=install`: the receiver's whole back half, the path
+// every receive and import takes (install/incoming.ts): decode each record,
+// decompress it capped, hash it, edit its lines on the way to disk, then
+// prepare and place every session (SESSIONS-FORMAT.md "Resume, and what an
+// install must do"), on ~200 MB of sessions whose records were encoded
+// beforehand. Every session comes from another project than the target, so
+// nearly every line has its top-level cwd rewritten.
+//   1. records -> installed sessions, median of RUNS (default 3): >= 400 MB/s
 //   2. peak RSS while installing (VmHWM, reset just before): <= 150 MB
 // Run 1 is the one a receive sees: the installer's code is not yet JIT-compiled.
-import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { install, type StagedSession } from "../src/install/install.ts";
+import { listSessions, offerSessions } from "../src/catalog/catalog.ts";
+import { Incoming } from "../src/install/incoming.ts";
+import { sessionStream } from "../src/pack/encode.ts";
+import { decodeRecord, type CatalogSession } from "../src/pack/records.ts";
 import { writeBigStore } from "../test/fixtures/store.ts";
 
 const MB = 1024 * 1024;
@@ -39,36 +44,21 @@ function resetPeak(): boolean {
   }
 }
 
-/** The first top-level cwd of a transcript (the catalog's "project"), read from its first line. */
-function projectOf(path: string): string {
-  const fd = openSync(path, "r");
-  try {
-    const head = new Uint8Array(1 * MB);
-    const n = readSync(fd, head, 0, head.length, 0);
-    const text = new TextDecoder().decode(head.subarray(0, n));
-    return (JSON.parse(text.slice(0, text.indexOf("\n"))) as { cwd: string }).cwd;
-  } finally {
-    closeSync(fd);
+/**
+ * The store as a sharer sends it (pack/encode.ts sessionStream), encoded once
+ * and held in memory, so that each run times only the receiver's side.
+ */
+async function sentStream(config: string): Promise<{ catalog: CatalogSession[]; records: Uint8Array[]; bytes: number }> {
+  const env = { CLAUDE_CONFIG_DIR: config, HOME: dirname(config) };
+  const offered = (await offerSessions((await listSessions({ env })).sessions, env)).sessions;
+  const records: Uint8Array[] = [];
+  let catalog: CatalogSession[] = [];
+  for await (const { plain } of sessionStream({ sessions: offered })) {
+    const record = decodeRecord(plain);
+    if (record.k === "catalog") catalog = catalog.concat(record.sessions);
+    else records.push(plain);
   }
-}
-
-/** Copies every session of the store into one staging dir, as the receiver's Unpacker leaves them. */
-function stageStore(config: string, dir: string): { staged: StagedSession[]; bytes: number } {
-  const projects = join(config, "projects");
-  const staged: StagedSession[] = [];
-  let bytes = 0;
-  for (const folder of readdirSync(projects)) {
-    for (const name of readdirSync(join(projects, folder))) {
-      if (!name.endsWith(".jsonl")) continue;
-      const from = join(projects, folder, name);
-      const to = join(dir, name);
-      mkdirSync(dirname(to), { recursive: true });
-      copyFileSync(from, to);
-      bytes += statSync(to).size;
-      staged.push({ id: name.slice(0, -".jsonl".length), project: projectOf(from), dir, files: [name] });
-    }
-  }
-  return { staged, bytes };
+  return { catalog, records, bytes: offered.reduce((n, s) => n + s.files.reduce((m, f) => m + f.size, 0), 0) };
 }
 
 const root = mkdtempSync(join(tmpdir(), "ccshare-bench-install-"));
@@ -76,8 +66,7 @@ let failed = 0;
 try {
   const generated = Bun.spawnSync([process.execPath, "run", import.meta.path, "generate", join(root, "alice", ".claude")], { stdout: "inherit", stderr: "inherit" });
   if (generated.exitCode !== 0) throw new Error(`generating the store failed (exit ${generated.exitCode})`);
-  const staging = join(root, "staged");
-  const { staged, bytes } = stageStore(join(root, "alice", ".claude"), staging);
+  const { catalog, records, bytes } = await sentStream(join(root, "alice", ".claude"));
   const rates: number[] = [];
   const peaks: number[] = [];
   for (let run = 0; run < RUNS; run++) {
@@ -90,17 +79,24 @@ try {
     const reset = resetPeak();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const result = await install({ staged, into, env });
+    const incoming = await Incoming.open({ catalog, wanted: new Set(catalog.map((s) => s.id)), into, env });
+    let result;
+    try {
+      for (const record of records) await incoming.accept(decodeRecord(record));
+      result = await incoming.install();
+    } finally {
+      await incoming.dispose();
+    }
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    if (result.installed.length !== staged.length) throw new Error(`installed ${result.installed.length} of ${staged.length} sessions`);
+    if (result.installed.length !== catalog.length) throw new Error(`installed ${result.installed.length} of ${catalog.length} sessions`);
     rates.push(bytes / MB / seconds);
     peaks.push(vmHwmMb());
     console.log(`run ${run + 1}: ${(bytes / MB).toFixed(0)} MB installed in ${seconds.toFixed(2)} s = ${rates.at(-1)!.toFixed(0)} MB/s (CPU ${(cpu.user / 1e6).toFixed(2)} s user + ${(cpu.system / 1e6).toFixed(2)} s system), peak RSS ${peaks.at(-1)!.toFixed(0)} MB (${before.toFixed(0)} MB before)${reset ? "" : " (whole process)"}`);
     rmSync(home, { recursive: true, force: true });
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  console.log(`install(): median ${median(rates).toFixed(0)} MB/s (target >= 400), median peak RSS ${median(peaks).toFixed(0)} MB (target <= 150)`);
+  console.log(`receive path (records -> installed): median ${median(rates).toFixed(0)} MB/s (target >= 400), median peak RSS ${median(peaks).toFixed(0)} MB (target <= 150)`);
   if (median(rates) < 400) failed++;
   if (median(peaks) > 150) failed++;
 } finally {

@@ -8,8 +8,15 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Unpacker } from "../src/pack/decode.ts";
-import { transferRecords, type OutgoingSession } from "../src/pack/encode.ts";
-import { decodeRecord, encodeRecord } from "../src/pack/records.ts";
+import type { SessionFile } from "../src/catalog/entry.ts";
+import { sessionStream } from "../src/pack/encode.ts";
+import { decodeRecord, type Record } from "../src/pack/records.ts";
+import { offeredSession } from "../test/pack/_streams.ts";
+
+interface OutgoingSession {
+  id: string;
+  files: SessionFile[];
+}
 
 const MB = 1024 * 1024;
 const TARGET = 300;
@@ -103,6 +110,11 @@ async function measure(name: string, bytes: number, f: () => Promise<void>): Pro
   return rates;
 }
 
+/** The Unpacker takes what follows the catalog (a receiver reads the catalog itself). */
+async function acceptFilePart(unpacker: Unpacker, record: Record): Promise<void> {
+  if (record.k !== "catalog") await unpacker.accept(record);
+}
+
 const work = mkdtempSync(join(tmpdir(), "ccshare-pack-bench-"));
 try {
   const t0 = performance.now();
@@ -111,11 +123,12 @@ try {
   const files = sessions.reduce((n, s) => n + s.files.length, 0);
   console.log(`corpus: ${(bytes / MB).toFixed(0)} MB in ${files} files of ${sessions.length} sessions (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s, peak RSS so far ${peakRssMB().toFixed(0)} MB)`);
   const wanted = new Set(sessions.map((s) => s.id));
+  const offered = sessions.map((s) => offeredSession(s.id, s.files));
 
   // Sharer: read, chunk, compress, hash, CBOR-encode. The stream is kept for the receiver's timing.
   const messages: Uint8Array[] = [];
   const encode = await measure("encode (sharer)", bytes, async () => {
-    for await (const record of transferRecords(sessions)) messages.push(encodeRecord(record));
+    for await (const { plain } of sessionStream({ sessions: offered })) messages.push(plain);
   });
   const wire = messages.reduce((n, m) => n + m.length, 0);
   console.log(`  ${(wire / MB).toFixed(1)} MB of records, ${((100 * wire) / bytes).toFixed(1)}% of the session bytes`);
@@ -123,7 +136,7 @@ try {
   // Receiver: CBOR-decode, validate, decompress capped, hash, write to the staging dir.
   const decode = await measure("decode (receiver)", bytes, async () => {
     const unpacker = new Unpacker(join(work, "staging-1"), { wantedIds: wanted });
-    for (const m of messages) await unpacker.accept(decodeRecord(m));
+    for (const m of messages) await acceptFilePart(unpacker, decodeRecord(m));
     await unpacker.finish();
   });
   messages.length = 0;
@@ -132,7 +145,7 @@ try {
   // Both sides in one process, record by record, as a loopback transfer runs them.
   await measure("encode+decode, one process", bytes, async () => {
     const unpacker = new Unpacker(join(work, "staging-2"), { wantedIds: wanted });
-    for await (const record of transferRecords(sessions)) await unpacker.accept(decodeRecord(encodeRecord(record)));
+    for await (const { plain } of sessionStream({ sessions: offered })) await acceptFilePart(unpacker, decodeRecord(plain));
     await unpacker.finish();
   });
   console.log(`peak RSS: ${peakRssMB().toFixed(0)} MB (includes the ${(wire / MB).toFixed(0)} MB record stream held for the split timings)`);

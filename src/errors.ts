@@ -3,11 +3,28 @@
 // magic-wormhole's errors.py). The CLI prints `message` and exits with
 // `exitCode`; --verbose adds the stack.
 
+export interface CcshareErrorOptions {
+  cause?: unknown;
+  /**
+   * A receive or import stops here, before anything is placed (installs are
+   * all or nothing, DESIGN.md §5): the message says so, in the words of the
+   * one sentence below, so that no throw site has to.
+   */
+  refused?: boolean;
+}
+
 export class CcshareError extends Error {
   readonly exitCode: number = 1;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(message: string, options?: CcshareErrorOptions) {
+    super(options?.refused ? `${message}; nothing was installed.` : message, { cause: options?.cause });
     this.name = new.target.name;
+  }
+}
+
+/** Failures that only ever stop a receive or an import: each one's message ends by saying nothing was installed. */
+class Refusal extends CcshareError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { ...options, refused: true });
   }
 }
 
@@ -31,27 +48,27 @@ export class WrongPassphraseError extends CcshareError {
 export class ProtocolError extends CcshareError {}
 
 /** A sealed record failed to open: the stream was altered in transit. */
-export class TamperedStreamError extends CcshareError {
-  constructor(message = "The transfer was altered in transit (a record failed authentication); nothing was installed.") {
+export class TamperedStreamError extends Refusal {
+  constructor(message = "The transfer was altered in transit (a record failed authentication)") {
     super(message);
   }
 }
 
 /** The stream ended before its final record. */
-export class TruncatedStreamError extends CcshareError {
-  constructor(message = "The transfer ended before it was complete; nothing was installed. Ask the sharer to try again.") {
+export class TruncatedStreamError extends Refusal {
+  constructor(message = "The transfer ended before it was complete (ask the sharer to try again)") {
     super(message);
   }
 }
 
 /** A path from a peer or a bundle would escape the staging dir or is malformed. */
-export class UnsafePathError extends CcshareError {}
+export class UnsafePathError extends Refusal {}
 
 /** A declared or actual size, count or depth is over a cap. */
 export class LimitExceededError extends CcshareError {}
 
 /** A file's digest does not match what the sender declared. */
-export class DigestMismatchError extends CcshareError {}
+export class DigestMismatchError extends Refusal {}
 
 /** The other side went away mid-conversation. */
 export class PeerGoneError extends CcshareError {}
@@ -73,10 +90,6 @@ export class BundleFormatError extends CcshareError {}
 
 /** Writing failed because the disk is full or not writable. */
 export class DiskError extends CcshareError {}
-
-export function isCcshareError(error: unknown): error is CcshareError {
-  return error instanceof CcshareError;
-}
 
 /** Wrap a file-system error from node:fs in the class a user can act on. */
 export function fromFsError(error: unknown, what: string): CcshareError {

@@ -2,18 +2,21 @@
 // command definitions, so each script names every command and flag that
 // `--help` shows; each is valid for its shell, and bash and fish really complete.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineCommand } from "citty";
 import { cliShape, completionScript, SHELLS } from "../src/ui/completion.ts";
 import { requireBinary, run } from "./support/bin.ts";
+import { tempDir } from "./support/cleanup.ts";
 
-const scratch = mkdtempSync(join(tmpdir(), "ccshare-completion-"));
+const scratch = tempDir("ccshare-completion-");
 const scripts: Record<string, string> = {};
 let commands: string[] = [];
 const flags: Record<string, string[]> = {};
-const has = (tool: string) => Bun.which(tool) !== null;
+/** A shell the checks run in; CI installs every one of them (.ci/run), so a missing one fails rather than passing unchecked. */
+function requireShell(tool: string): void {
+  if (Bun.which(tool) === null) throw new Error(`${tool} is missing: \`apt-get install -y ${tool}\` (CI's .ci/run installs it).`);
+}
 
 beforeAll(async () => {
   const bin = requireBinary();
@@ -59,13 +62,13 @@ describe("completion scripts", () => {
   });
 
   test("the zsh script is valid zsh (zsh -n)", async () => {
-    if (!has("zsh")) return console.warn("zsh is not installed: skipped the zsh syntax check");
+    requireShell("zsh");
     const out = await run(["zsh", "-n", join(scratch, "ccshare.zsh")]);
     expect([out.code, out.stderr]).toEqual([0, ""]);
   });
 
   test("the fish script is valid fish (fish -n)", async () => {
-    if (!has("fish")) return console.warn("fish is not installed: skipped the fish syntax check");
+    requireShell("fish");
     const out = await run(["fish", "-n", join(scratch, "ccshare.fish")]);
     expect([out.code, out.stderr]).toEqual([0, ""]);
   });
@@ -86,7 +89,7 @@ describe("completion scripts", () => {
   });
 
   test("fish completes commands and flags", async () => {
-    if (!has("fish")) return console.warn("fish is not installed: skipped the fish completion check");
+    requireShell("fish");
     const complete = async (line: string) => (await run(["fish", "--no-config", "-c", `source ${join(scratch, "ccshare.fish")}; complete -C '${line}'`])).stdout.trim().split("\n").map((l) => l.split("\t")[0]);
     expect(await complete("ccshare exp")).toEqual(["export"]);
     expect(await complete("ccshare import --li")).toEqual(["--list"]);

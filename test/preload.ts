@@ -1,12 +1,17 @@
-// Runs before every test file (bunfig.toml [test] preload). Points HOME,
-// CLAUDE_CONFIG_DIR and the cache dir at fresh temp dirs so that no test can
-// read or write the real ~/.claude, and disables cbor-x's native addon, which
-// corrupts decoding under Bun (DESIGN.md §3).
-import { mkdtempSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+// Runs once, before the first test file (bunfig.toml [test] preload). Points
+// HOME, CLAUDE_CONFIG_DIR and the cache dir at fresh temp dirs so that no test
+// can read or write the real ~/.claude, and disables cbor-x's native addon,
+// which corrupts decoding under Bun (DESIGN.md §3).
+import { afterAll } from "bun:test";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { cleanUp, tempDir } from "./support/cleanup.ts";
 
-const home = mkdtempSync(join(tmpdir(), "ccshare-test-home-"));
+// A hook registered here runs once, after the last test file: everything the
+// run left behind goes, whether its tests passed or failed.
+afterAll(cleanUp);
+
+const home = tempDir("ccshare-test-home-");
 mkdirSync(join(home, ".claude"), { recursive: true });
 process.env.HOME = home;
 process.env.USERPROFILE = home;

@@ -3,11 +3,9 @@
 // The same records as a live transfer (PROTOCOL.md §4): the catalog, then
 // every file of every session, then `done`. There is no `want`: a bundle
 // carries everything it lists, and the importer picks (PROTOCOL.md §7).
+import type { OfferedSession } from "../catalog/entry.ts";
 import type { ScryptParams } from "../crypto/bundle_kdf.ts";
-import { catalogRecords, fileRecords } from "../pack/encode.ts";
-import { SEND_CHUNK_BYTES } from "../pack/limits.ts";
-import type { Record } from "../pack/records.ts";
-import type { OfferedSession } from "../transfer/send.ts";
+import { sessionStream } from "../pack/encode.ts";
 import { sealBundle } from "./write.ts";
 
 export interface ExportProgress {
@@ -39,38 +37,14 @@ export interface ExportResult {
 }
 
 export async function exportBundle(o: ExportOptions): Promise<ExportResult> {
-  const entries = o.sessions.map((s) => s.entry);
-  const fileCounts = new Map(o.sessions.map((s) => [s.entry.id, s.files.length]));
   const total = o.sessions.reduce((sum, s) => sum + s.files.reduce((n, f) => n + f.size, 0), 0);
-  let bytes = 0;
-
-  async function* records(): AsyncGenerator<Record> {
-    yield* catalogRecords(entries, fileCounts);
-    for (const { entry, files } of o.sessions) {
-      for (const file of files) {
-        let sent = 0;
-        for await (const record of fileRecords(file, entry.id)) {
-          yield record;
-          // Each data record carries up to one full chunk of the file (PROTOCOL.md §4).
-          if (record.k === "data") {
-            const step = Math.min(SEND_CHUNK_BYTES, file.size - sent);
-            sent += step;
-            bytes += step;
-            o.onProgress?.({ bytes, total });
-          }
-        }
-      }
-    }
-    yield { k: "done" };
-  }
-
   const sealed = await sealBundle({
     out: o.out,
     force: o.force,
     passphrase: o.passphrase,
     scrypt: o.scrypt,
-    count: entries.length,
-    records: records(),
+    count: o.sessions.length,
+    records: sessionStream({ sessions: o.sessions, onProgress: o.onProgress }),
     created: o.created,
     onDeriving: o.onDeriving,
     signal: o.signal,
@@ -78,7 +52,7 @@ export async function exportBundle(o: ExportOptions): Promise<ExportResult> {
   return {
     path: sealed.path,
     bytes: sealed.bytes,
-    sessions: entries.length,
+    sessions: o.sessions.length,
     files: o.sessions.reduce((n, s) => n + s.files.length, 0),
     sessionBytes: total,
   };

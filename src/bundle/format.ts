@@ -23,7 +23,7 @@ import { checkScryptParams, type ScryptParams } from "../crypto/bundle_kdf.ts";
 import { ENC_BYTES, SEAL_OVERHEAD } from "../crypto/hpke.ts";
 import { BundleFormatError, CcshareError, TruncatedStreamError } from "../errors.ts";
 import { DEFAULT_LIMITS } from "../pack/limits.ts";
-import { decodeMessage, encodeMessage } from "../pack/records.ts";
+import { decodeMessage, encodeMessage } from "../pack/cbor.ts";
 
 export const MAGIC = new TextEncoder().encode("CCSHARE\0");
 export const FORMAT_VERSION = 1;
@@ -74,7 +74,7 @@ export function encodeHeader(h: BundleHeader): Uint8Array {
  */
 export function readLead(lead: Uint8Array, name: string): number {
   if (lead.length < MAGIC.length || !MAGIC.every((b, i) => lead[i] === b)) throw new BundleFormatError(`${name} ${NOT_A_BUNDLE}.`);
-  if (lead.length < LEAD_BYTES) throw new TruncatedStreamError(`${name} ends inside its header (an incomplete copy or download?); nothing was installed.`);
+  if (lead.length < LEAD_BYTES) throw new TruncatedStreamError(`${name} ends inside its header (an incomplete copy or download?)`);
   const version = lead[MAGIC.length]!;
   if (version > FORMAT_VERSION) {
     throw new BundleFormatError(`${name} is a version ${version} bundle, made by a newer ccshare; update ccshare to open it.`);

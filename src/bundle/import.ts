@@ -5,7 +5,7 @@
 // final one arrived, nothing follows it, and every file's digest matched.
 import { BundleFormatError, CcshareError } from "../errors.ts";
 import type { InstallResult } from "../install/install.ts";
-import { Incoming } from "../transfer/incoming.ts";
+import { Incoming } from "../install/incoming.ts";
 import type { CatalogSession, Record } from "../pack/records.ts";
 import type { BundleHeader } from "./format.ts";
 import { BundleReader } from "./read.ts";
@@ -73,12 +73,12 @@ export async function importBundle(o: ImportOptions): Promise<ImportResult> {
     // Files of sessions not chosen are read and authenticated, but not unpacked.
     let skipping = false;
     for (;;) {
-      if (o.signal?.aborted) throw new CcshareError("Import cancelled; nothing was installed.");
+      if (o.signal?.aborted) throw new CcshareError("Import cancelled", { refused: true });
       const record = await reader.next();
       o.onProgress?.({ bytes: reader.position, total: reader.size });
       if (record.k === "file") {
         if (!listed.has(record.session)) {
-          throw new BundleFormatError(`${reader.name} holds files of a session its catalog does not list; nothing was installed.`);
+          throw new BundleFormatError(`${reader.name} holds files of a session its catalog does not list`, { refused: true });
         }
         skipping = !chosen.has(record.session);
       }

@@ -98,7 +98,7 @@ export class BundleReader {
     const length = readU32be(prefix);
     // Capped before anything is allocated: a damaged prefix may say 4 GB.
     if (length > MAX_SEALED_RECORD_BYTES) {
-      throw new TamperedStreamError(`${this.name} declares a record of ${length} bytes, over the ${MAX_SEALED_RECORD_BYTES}-byte limit: it was altered or damaged; nothing was installed.`);
+      throw new TamperedStreamError(`${this.name} declares a record of ${length} bytes, over the ${MAX_SEALED_RECORD_BYTES}-byte limit: it was altered or damaged`);
     }
     const sealed = await this.input.read(length);
     if (sealed.length < length) throw truncated(this.name);
@@ -109,7 +109,7 @@ export class BundleReader {
       if (!(error instanceof TamperedStreamError)) throw error;
       // mode_base has no key confirmation: the first record failing is how a wrong passphrase shows.
       if (this.opened === 0) throw new WrongPassphraseError(WRONG_PASSPHRASE);
-      throw new TamperedStreamError(`${this.name} was altered or damaged (record ${this.opened + 1} failed authentication); nothing was installed.`);
+      throw new TamperedStreamError(`${this.name} was altered or damaged (record ${this.opened + 1} failed authentication)`);
     }
     this.opened++;
     let record: Record;
@@ -128,7 +128,7 @@ export class BundleReader {
   /** After the final record: the file must end there (bytes appended later are not part of it). */
   async expectEnd(): Promise<void> {
     if ((await this.input.read(1)).length > 0) {
-      throw new TamperedStreamError(`${this.name} has bytes after its final record: it was altered or damaged; nothing was installed.`);
+      throw new TamperedStreamError(`${this.name} has bytes after its final record: it was altered or damaged`);
     }
   }
 
@@ -138,5 +138,5 @@ export class BundleReader {
 }
 
 function truncated(name: string): TruncatedStreamError {
-  return new TruncatedStreamError(`${name} ends before its final record (an incomplete copy or download?); nothing was installed.`);
+  return new TruncatedStreamError(`${name} ends before its final record (an incomplete copy or download?)`);
 }

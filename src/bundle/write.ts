@@ -8,7 +8,7 @@ import { deriveBundleIkm, newScryptParams, type ScryptParams } from "../crypto/b
 import { deriveBundleKeyPair, setupBundleSender } from "../crypto/hpke.ts";
 import { CcshareError, fromFsError, UsageError } from "../errors.ts";
 import { DEFAULT_LIMITS } from "../pack/limits.ts";
-import { encodeRecord, type Record } from "../pack/records.ts";
+import type { OutgoingRecord } from "../pack/encode.ts";
 import { ByteWriter, u32be } from "./file_io.ts";
 import { encodeHeader } from "./format.ts";
 
@@ -22,8 +22,8 @@ export interface SealOptions {
   scrypt?: ScryptParams;
   /** Sessions the catalog lists (the header's `count`). */
   count: number;
-  /** Catalog record(s) first, `done` last (PROTOCOL.md §4). */
-  records: AsyncIterable<Record>;
+  /** Catalog record(s) first, `done` last and final (PROTOCOL.md §4, pack/encode.ts sessionStream). */
+  records: AsyncIterable<OutgoingRecord>;
   created?: Date;
   /** Called before the ~1 s of scrypt, so the user knows why nothing moves. */
   onDeriving?: () => void;
@@ -66,10 +66,10 @@ export async function sealBundle(o: SealOptions): Promise<SealedFile> {
     let final = false;
     for await (const record of o.records) {
       if (o.signal?.aborted) throw new CcshareError("Export cancelled; no bundle was written.");
-      const plain = encodeRecord(record);
+      const plain = record.plain;
       // A record the reader would refuse must never be written (PROTOCOL.md §4 caps).
-      if (plain.length > DEFAULT_LIMITS.maxRecordBytes) throw new Error(`a ${record.k} record of ${plain.length} bytes is over the record cap`);
-      final = record.k === "done";
+      if (plain.length > DEFAULT_LIMITS.maxRecordBytes) throw new Error(`a record of ${plain.length} bytes is over the record cap`);
+      final = record.final;
       const sealed = await sealer.seal(plain, final);
       await file.write(u32be(sealed.length));
       await file.write(sealed);

@@ -4,10 +4,9 @@
 import { existsSync, realpathSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { AmbiguousSessionError, SessionNotFoundError, UsageError } from "../errors.ts";
-import { log } from "../ui/log.ts";
 import { agentOwner } from "./agent_owner.ts";
 import { FileCache } from "./cache.ts";
-import type { CatalogEntry, SessionFile } from "./entry.ts";
+import type { CatalogEntry, OfferedSession, SessionFile } from "./entry.ts";
 import { AGENT_FILE, cacheDir, projectsRoots } from "./paths.ts";
 import { scanFolder, scanProjects, walkFiles, type FileStat, type ProjectFolder, type ScanResult, type SessionLocation } from "./scan.ts";
 import { summarizeFile, type FileSummary } from "./summarize.ts";
@@ -24,7 +23,19 @@ export interface ListOptions {
   env?: Env;
 }
 
-/** One run over the store: the cache, and what could not be read (reported once, at the end). */
+/** A file or folder of the store that could not be read, and why (an errno code). */
+export interface Unreadable {
+  path: string;
+  reason: string;
+}
+
+/** Sessions, and what of the store could not be read on the way (the caller reports it: STYLE.md rule 11). */
+export interface Listing<T> {
+  sessions: T[];
+  unreadable: Unreadable[];
+}
+
+/** One run over the store: the cache, and what could not be read. */
 class Reading {
   readonly cache: FileCache;
   readonly unreadable: ScanResult["unreadable"] = [];
@@ -89,13 +100,10 @@ class Reading {
     };
   }
 
-  /** Saves the cache and prints one warning for everything unreadable. */
-  finish(o: { prune: boolean }): void {
+  /** Saves the cache; returns what could not be read. */
+  finish(o: { prune: boolean }): Unreadable[] {
     this.cache.save(o);
-    if (this.unreadable.length === 0) return;
-    const [first] = this.unreadable;
-    const more = this.unreadable.length > 1 ? ` and ${this.unreadable.length - 1} more` : "";
-    log.warn(`Could not read ${first!.path} (${first!.reason})${more}; listed the rest.`);
+    return this.unreadable;
   }
 }
 
@@ -123,7 +131,7 @@ function matches(entry: CatalogEntry, o: ListOptions, project: string[]): boolea
 }
 
 /** Every session, newest first, narrowed by project, date and text. */
-export async function listSessions(o: ListOptions = {}): Promise<CatalogEntry[]> {
+export async function listSessions(o: ListOptions = {}): Promise<Listing<CatalogEntry>> {
   const env = o.env ?? process.env;
   const scan = scanProjects(env);
   const reading = new Reading(env);
@@ -140,11 +148,11 @@ export async function listSessions(o: ListOptions = {}): Promise<CatalogEntry[]>
       if (matches(entry, o, project)) found.push(entry);
     }
   }
-  reading.finish({ prune: o.since === undefined });
-  return found.sort((a, b) => (a.modified < b.modified ? 1 : a.modified > b.modified ? -1 : a.id < b.id ? -1 : 1));
+  const unreadable = reading.finish({ prune: o.since === undefined });
+  return { sessions: found.sort((a, b) => (a.modified < b.modified ? 1 : a.modified > b.modified ? -1 : a.id < b.id ? -1 : 1)), unreadable };
 }
 
-/** The one session with this id, or the one whose id starts with this prefix. */
+/** The one session with this id, or the one whose id starts with this prefix (files it cannot read are passed over). */
 export async function findSession(idOrPrefix: string, env: Env = process.env): Promise<CatalogEntry> {
   const wanted = idOrPrefix.trim().toLowerCase();
   if (!/^[0-9a-f-]{1,36}$/.test(wanted)) {
@@ -189,23 +197,23 @@ function locate(entry: CatalogEntry, env: Env, scanned = new Map<string, Project
  * one scan per folder for all of them: sharing 60 sessions used to read the
  * cache 60 times.
  */
-export async function filesOfSessions(entries: CatalogEntry[], env: Env = process.env): Promise<SessionFile[][]> {
+async function filesOfSessions(entries: CatalogEntry[], env: Env): Promise<Listing<SessionFile[]>> {
   const reading = new Reading(env);
   const scanned = new Map<string, ProjectFolder>();
   const files = entries.map((entry) => {
     const { loc, folder } = locate(entry, env, scanned, reading.unreadable);
     return filesOf(loc, reading.agentsOf(folder, loc.id));
   });
-  reading.finish({ prune: false });
-  return files;
+  return { sessions: files, unreadable: reading.finish({ prune: false }) };
+}
+
+/** What a sharer offers: each chosen session with the files it travels as. */
+export async function offerSessions(entries: CatalogEntry[], env: Env = process.env): Promise<Listing<OfferedSession>> {
+  const { sessions: files, unreadable } = await filesOfSessions(entries, env);
+  return { sessions: entries.map((entry, i) => ({ entry, files: files[i]! })), unreadable };
 }
 
 /** The files of one session (see filesOfSessions). */
 export async function sessionFiles(entry: CatalogEntry, env: Env = process.env): Promise<SessionFile[]> {
-  return (await filesOfSessions([entry], env))[0]!;
-}
-
-/** The absolute path of a session's file (for `show`). */
-export function sessionPath(entry: CatalogEntry, env: Env = process.env): string {
-  return locate(entry, env).loc.path;
+  return (await filesOfSessions([entry], env)).sessions[0]!;
 }

@@ -33,3 +33,9 @@ export interface SessionFile {
   abs: string;
   size: number;
 }
+
+/** A session a sharer offers: its catalog entry and the files it travels as (the transcript first). */
+export interface OfferedSession {
+  entry: CatalogEntry;
+  files: SessionFile[];
+}

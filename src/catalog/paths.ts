@@ -25,7 +25,8 @@ export function projectsRoots(env: Record<string, string | undefined> = process.
   return roots;
 }
 
-const MAX_FOLDER = 200;
+/** Folder names keep this many characters of a long path, then `-` and a hash. */
+export const MAX_FOLDER = 200;
 
 /** Java-style 31-multiplier string hash in base 36, as Claude Code uses for long folder names. */
 export function folderHash(text: string): string {
@@ -39,24 +40,24 @@ export function sanitize(path: string): string {
   return path.replace(/[^A-Za-z0-9]/g, "-");
 }
 
+// Claude Code 2.1.330 honours CLAUDE_CODE_PROJECT_DIR_NAME only together with
+// CLAUDE_CONFIG_DIR, and refuses Windows device names (read from its bundle).
+const OVERRIDE = /^[A-Za-z0-9_-]{1,64}$/;
+const DEVICE_NAME = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
+
 /**
- * The project folder name Claude Code uses for a working directory (already a
- * realpath). Names over 200 characters keep a 200-character prefix and a hash;
- * callers that install should prefer an existing folder with that prefix
- * (see install/), since the hash differs between Claude Code builds.
+ * The project folder name Claude Code uses for a working directory (a realpath,
+ * exactly as the file system returns it). Measured on 2.1.330: the path is NOT
+ * NFC-normalised first (SESSIONS-FORMAT.md "More facts"), so "cafe\u0301" gives
+ * "-...-cafe-". Names over 200 characters keep a 200-character prefix and a hash;
+ * an installer should prefer an existing folder with that prefix
+ * (install/project_folder.ts), since the hash differs between Claude Code builds.
  */
 export function projectFolderName(cwd: string, env: Record<string, string | undefined> = process.env): string {
   const override = env.CLAUDE_CODE_PROJECT_DIR_NAME;
-  if (override && /^[A-Za-z0-9_-]{1,64}$/.test(override)) return override;
-  const name = sanitize(cwd.normalize("NFC"));
-  if (name.length <= MAX_FOLDER) return name;
-  return `${name.slice(0, MAX_FOLDER)}-${folderHash(cwd.normalize("NFC"))}`;
-}
-
-/** The 200-character prefix shared by every folder name a long cwd may have. */
-export function longFolderPrefix(cwd: string): string | undefined {
-  const name = sanitize(cwd.normalize("NFC"));
-  return name.length > MAX_FOLDER ? name.slice(0, MAX_FOLDER) : undefined;
+  if (env.CLAUDE_CONFIG_DIR && override && OVERRIDE.test(override) && !DEVICE_NAME.test(override)) return override;
+  const name = sanitize(cwd);
+  return name.length <= MAX_FOLDER ? name : `${name.slice(0, MAX_FOLDER)}-${folderHash(cwd)}`;
 }
 
 /** Where ccshare keeps its own cache: `$XDG_CACHE_HOME/ccshare`, else `~/.cache/ccshare` (safe to delete). */

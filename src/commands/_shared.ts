@@ -63,25 +63,3 @@ export function parseSince(text: string, now = Date.now()): Date {
   if (Number.isNaN(date.getTime())) throw new UsageError(`--since expects a date like 2026-07-19 or 3d, got "${text}".`);
   return date;
 }
-
-/** Flags whose value is optional (`--relay` alone means "the default relay"). */
-const OPTIONAL_VALUE_FLAGS = ["--relay"];
-
-function looksLikeUrl(text: string): boolean {
-  return text.includes("://") || /^[\w.-]+\.[\w.-]+(:\d+)?$/.test(text) || /^[\w.-]+:\d+$/.test(text);
-}
-
-/**
- * Rewrites `--relay` without a URL to `--relay=` so that citty does not take
- * the next word (a code, another flag) as its value.
- */
-export function normalizeOptionalValues(rawArgs: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < rawArgs.length; i++) {
-    const arg = rawArgs[i]!;
-    const next = rawArgs[i + 1];
-    if (OPTIONAL_VALUE_FLAGS.includes(arg) && (next === undefined || !looksLikeUrl(next))) out.push(`${arg}=`);
-    else out.push(arg);
-  }
-  return out;
-}

@@ -2,9 +2,9 @@ import { defineCommand } from "citty";
 import { exportBundle } from "../bundle/export.ts";
 import { checkOutPath } from "../bundle/write.ts";
 import { BITS_PER_WORD, BUNDLE_WORDS, passphraseBits } from "../crypto/passphrase.ts";
-import { offerSessions } from "../transfer/offer.ts";
+import { offerSessions } from "../catalog/catalog.ts";
 import { formatBytes } from "../ui/format.ts";
-import { log } from "../ui/log.ts";
+import { log, warnUnreadable } from "../ui/log.ts";
 import { passphraseForSharing } from "../ui/passphrase.ts";
 import { pickSessionsToShare } from "../ui/pick_sessions.ts";
 import { progressBar } from "../ui/progress.ts";
@@ -33,7 +33,8 @@ export default defineCommand({
     const json = Boolean(args.json);
     await checkOutPath(args.out, args.force); // before anyone picks sessions or types a passphrase
     const entries = await pickSessionsToShare({ ids: repeated(rawArgs, "session"), all: args.all, project: args.project, yes: args.yes || json });
-    const sessions = await offerSessions(entries);
+    const { sessions, unreadable } = await offerSessions(entries);
+    warnUnreadable(unreadable);
     const { passphrase, generated } = await passphraseForSharing({ flag: args.passphrase, words: BUNDLE_WORDS, ask: !args.yes && !json });
     // No PAKE protects a file: whoever has it can guess offline (DESIGN.md §5 wants >= 80 bits).
     const bits = passphraseBits(passphrase);

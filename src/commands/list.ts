@@ -5,6 +5,7 @@ import { projectsRoots } from "../catalog/paths.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { formatAge, formatBytes } from "../ui/format.ts";
 import { useColor } from "../ui/color.ts";
+import { warnUnreadable } from "../ui/log.ts";
 import { Output } from "../ui/output.ts";
 import { renderTable, type Column } from "../ui/table.ts";
 import { describe, jsonArgs, parseSince } from "./_shared.ts";
@@ -48,11 +49,12 @@ export default defineCommand({
     ...jsonArgs,
   },
   async run({ args }) {
-    const sessions = await listSessions({
+    const { sessions, unreadable } = await listSessions({
       project: args.project,
       since: args.since === undefined ? undefined : parseSince(args.since),
       grep: args.grep,
     });
+    warnUnreadable(unreadable);
     // Through Output: `ccshare list | head` ends quietly when head stops reading.
     const out = new Output();
     if (args.json) await out.write(`${JSON.stringify(sessions, null, 2)}\n`);

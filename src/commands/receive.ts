@@ -3,7 +3,7 @@ import { normalizeRoom, parseCode } from "../crypto/passphrase.ts";
 import { UsageError } from "../errors.ts";
 import { resumeCommand } from "../install/resume_command.ts";
 import { relayUrl } from "../net/relay_url.ts";
-import { connect } from "../transfer/connect.ts";
+import { connect } from "../net/connect.ts";
 import { receiveSessions } from "../transfer/receive.ts";
 import { log } from "../ui/log.ts";
 import { passphraseForReceiving } from "../ui/passphrase.ts";

@@ -2,10 +2,10 @@ import { defineCommand } from "citty";
 import { combineCode, generateRoom, LIVE_WORDS } from "../crypto/passphrase.ts";
 import { UsageError } from "../errors.ts";
 import { relayUrl } from "../net/relay_url.ts";
-import { offerSessions } from "../transfer/offer.ts";
+import { offerSessions } from "../catalog/catalog.ts";
 import { share } from "../transfer/share.ts";
 import { formatBytes } from "../ui/format.ts";
-import { log } from "../ui/log.ts";
+import { log, warnUnreadable } from "../ui/log.ts";
 import { passphraseForSharing } from "../ui/passphrase.ts";
 import { pickSessionsToShare } from "../ui/pick_sessions.ts";
 import { shareReporter } from "../ui/share_events.ts";
@@ -40,7 +40,8 @@ export default defineCommand({
     const maxAttempts = positive(args["max-attempts"], "--max-attempts");
 
     const entries = await pickSessionsToShare({ ids: repeated(rawArgs, "session"), all: args.all, project: args.project, yes: args.yes || args.json });
-    const sessions = await offerSessions(entries);
+    const { sessions, unreadable } = await offerSessions(entries);
+    warnUnreadable(unreadable);
     const bytes = sessions.reduce((n, s) => n + s.entry.bytes, 0);
     log.info(`Sharing ${sessions.length} session${sessions.length === 1 ? "" : "s"} (${formatBytes(bytes)}).`);
 

@@ -2,7 +2,7 @@
 // CPACE-RISTR255-SHA512), in the initiator-responder setting: the sharer is
 // party A, the receiver party B (PROTOCOL.md §3). This file is the only
 // importer of @noble/curves; the rest of ccshare sees byte strings.
-// Reproduces ../shared/vectors/cpace-draft21.json (test/crypto/cpace.test.ts).
+// Reproduces test/vectors/cpace-draft21.json (test/crypto/cpace.test.ts).
 import { ristretto255, ristretto255_hasher } from "@noble/curves/ed25519.js";
 import { bytesToNumberLE, numberToBytesLE } from "@noble/curves/utils.js";
 import { hmacSha512, sha512 } from "./hashes.ts";

@@ -1,9 +1,11 @@
-// install(): received sessions -> the receiver's Claude Code store, so that
-// `claude --resume <id>` works from the target directory. Follows
+// An installation: received sessions -> the receiver's Claude Code store, so
+// that `claude --resume <id>` works from the target directory. Follows
 // SESSIONS-FORMAT.md "Resume, and what an install must do", steps 1-8:
 //
-//   resolveTarget -> projectFolder -> prepareSession (each: id, rewrite, stage,
-//   verify) -> commitSession (each: link/rename into place) -> sessions-index
+//   begin (resolve the target, find the project folder) -> plan each session as
+//   its first file arrives (id, line edits; session_plan.ts) -> prepare each
+//   once its files are in (prepare.ts) -> commit: place each (commit.ts), then
+//   the sessions-index
 //
 // All-or-nothing where it matters: every session is written and verified in a
 // staging dir before any is placed, so a failure while writing (a full disk, a
@@ -18,17 +20,11 @@ import { chmod, mkdtemp, rm, rmdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fromFsError } from "../errors.ts";
 import { commitSession } from "./commit.ts";
-import { cwdRewrite } from "./cwd_rewrite.ts";
-import type { LineFilter } from "./line_stream.ts";
-import { lineEditor } from "./line_edit.ts";
-import { prepareSession, type PreparedSession } from "./prepare.ts";
+import { discardSession, prepareSession, type PreparedSession, type StagedSession } from "./prepare.ts";
 import { noteReceived } from "./received.ts";
 import { projectFolder, resolveTarget } from "./project_folder.ts";
-import { addToSessionIndex, hasSessionIndex, readSessionFacts, type SessionFacts, type SessionIndexEntry } from "./session_index.ts";
-import { checkStagedSession, type StagedSession } from "./staged_session.ts";
-
-export type { StagedSession } from "./staged_session.ts";
-export { resumeCommand } from "./resume_command.ts";
+import { planSession, type SessionPlan } from "./session_plan.ts";
+import { addToSessionIndex } from "./session_index.ts";
 
 export interface InstallResult {
   /** realpath of the directory the sessions were installed for (as the file system stores it). */
@@ -41,46 +37,25 @@ export interface InstallResult {
 }
 
 export interface InstallOptions {
-  staged: StagedSession[];
   /** The directory the user will run `claude --resume` in. */
   into: string;
-  /** The project root at the source; defaults to each session's recorded cwd. */
-  sourceProject?: string;
   /** For CLAUDE_CONFIG_DIR, CLAUDE_CODE_PROJECT_DIR_NAME, HOME; defaults to process.env. */
   env?: Record<string, string | undefined>;
   /** The mtime every installed file gets (Claude Code deletes old transcripts at start-up). */
   now?: Date;
 }
 
-export async function install(o: InstallOptions): Promise<InstallResult> {
-  // Refuse a bad name before anything is created.
-  for (const session of o.staged) checkStagedSession(session);
-  const installation = await Installation.begin(o);
-  try {
-    for (const session of o.staged) await installation.prepare(session);
-    return await installation.commit();
-  } finally {
-    await installation.dispose();
-  }
-}
-
-/**
- * The same install in steps, so that a receiver can prepare each session as
- * soon as its files are verified, while the next one is still arriving, and
- * place them all once the stream is complete.
- */
 export class Installation {
   private readonly prepared: PreparedSession[] = [];
   private readonly result: InstallResult;
-  private count = 0;
+  private readonly claimed = new Set<string>();
 
-  private constructor(
-    private readonly ctx: { folder: string; staging: string; target: string; sourceProject?: string; now: Date; claimed: Map<string, string>; env: Record<string, string | undefined> },
-  ) {
+  private constructor(private readonly ctx: { folder: string; staging: string; target: string; now: Date; env: Record<string, string | undefined> }) {
     this.result = { target: ctx.target, folder: ctx.folder, installed: [], skipped: [] };
   }
 
-  static async begin(o: Omit<InstallOptions, "staged">): Promise<Installation> {
+  /** Steps 1-2, before anything arrives: a bad --into fails now, and the line edits need the target. */
+  static async begin(o: InstallOptions): Promise<Installation> {
     const env = o.env ?? process.env;
     const target = await resolveTarget(o.into);
     const folder = await projectFolder(target, env);
@@ -91,56 +66,53 @@ export class Installation {
     } catch (error) {
       throw fromFsError(error, `preparing to install into ${folder}`);
     }
-    return new Installation({ folder, staging, target, sourceProject: o.sourceProject, now: o.now ?? new Date(), claimed: new Map(), env });
+    return new Installation({ folder, staging, target, now: o.now ?? new Date(), env });
   }
 
   /**
-   * Where a receiver may write sessions before prepare(): inside this
-   * installation's staging dir, so on the project folder's file system (edited
-   * files are linked into place from there, not copied), and removed with it.
-   * Does not exist yet.
+   * Where arriving files are written: inside this installation's staging dir,
+   * so on the project folder's file system (they are linked into place from
+   * there, not copied), and removed with it. Does not exist yet.
    */
   get incomingDir(): string {
     return join(this.ctx.staging, "incoming");
   }
 
-  /** The line edits prepare() would make to a session recorded in `project` (for StagedSession.edited). */
-  lineFilterFor(project: string): LineFilter {
-    return lineEditor({ cwd: cwdRewrite(this.ctx.sourceProject ?? project, this.ctx.target) });
+  /** How a session recorded in `project` is installed, decided before its bytes arrive. */
+  plan(id: string, project: string): Promise<SessionPlan> {
+    return planSession(id, project, { folder: this.ctx.folder, target: this.ctx.target, claimed: this.claimed });
   }
 
-  /** Rewrite, stage and verify one session (nothing is placed yet). */
-  async prepare(session: StagedSession): Promise<void> {
-    checkStagedSession(session);
+  /** Once a session's files are all in: ready it to be placed, or drop it if it is already installed. */
+  async prepare(plan: SessionPlan, files: readonly string[]): Promise<void> {
+    const session: StagedSession = { id: plan.id, finalId: plan.finalId, dir: this.incomingDir, files: [...files] };
     try {
-      const outcome = await prepareSession(session, this.ctx, this.count++);
-      if ("skipped" in outcome) this.result.skipped.push(outcome.skipped);
-      else this.prepared.push(outcome.prepared);
+      if (await plan.alreadyInstalled()) {
+        await discardSession(session);
+        this.result.skipped.push({ id: plan.id, reason: "already installed (identical)" });
+        return;
+      }
+      this.prepared.push(await prepareSession(session, this.ctx));
     } catch (error) {
-      throw fromFsError(error, `installing session ${session.id}`);
+      throw fromFsError(error, `installing session ${plan.id}`);
     }
   }
 
   /** Place every prepared session (each complete or rolled back), then the index (step 7). */
   async commit(): Promise<InstallResult> {
     const { folder, target, now } = this.ctx;
-    const placed: { session: PreparedSession; path: string }[] = [];
+    const placed: { id: string; path: string }[] = [];
     for (const session of this.prepared) {
       try {
         const path = await commitSession(session, folder);
         this.result.installed.push({ id: session.id, ...(session.finalId !== session.id ? { newId: session.finalId } : {}), path });
-        placed.push({ session, path });
+        placed.push({ id: session.finalId, path });
       } catch (error) {
         this.result.skipped.push({ id: session.id, reason: fromFsError(error, `placing session ${session.id}`).message });
       }
     }
-    noteReceived(placed.map(({ session }) => ({ id: session.finalId, folder: basename(folder), at: now.toISOString() })), this.ctx.env);
-    // Step 7. Most folders have no index: then no line is ever decoded.
-    if (placed.length > 0 && (await hasSessionIndex(folder))) {
-      const index: SessionIndexEntry[] = [];
-      for (const { session, path } of placed) index.push(indexEntry(session, path, target, now, await readSessionFacts(path)));
-      await addToSessionIndex(folder, index);
-    }
+    noteReceived(placed.map((p) => ({ id: p.id, folder: basename(folder), at: now.toISOString() })), this.ctx.env);
+    await addToSessionIndex(folder, placed, { target, now });
     return this.result;
   }
 
@@ -153,19 +125,4 @@ export class Installation {
     await rm(this.ctx.staging, { recursive: true, force: true });
     if (this.result.installed.length === 0) await rmdir(this.ctx.folder).catch(() => undefined);
   }
-}
-
-function indexEntry(session: PreparedSession, path: string, target: string, now: Date, facts: SessionFacts): SessionIndexEntry {
-  return {
-    sessionId: session.finalId,
-    fullPath: path,
-    fileMtime: now.getTime(),
-    firstPrompt: facts.firstPrompt,
-    messageCount: facts.messageCount,
-    created: facts.created || now.toISOString(),
-    modified: now.toISOString(),
-    gitBranch: facts.gitBranch,
-    projectPath: target,
-    isSidechain: facts.isSidechain,
-  };
 }

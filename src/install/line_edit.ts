@@ -5,15 +5,13 @@
 // Why not JSON.parse + JSON.stringify: re-serialising changes bytes the install
 // must keep (number spellings such as 1.0 or 1e3, escapes such as "\/" or
 // "\u00e9", whitespace), and a transcript is the user's record. Instead the exact
-// character span of each top-level value is found and only those spans are
-// replaced by the JSON encoding of the new value. Nested fields with the same
+// byte span of each top-level value is found (line_scan.ts) and only those spans
+// are replaced by the JSON encoding of the new value. Nested fields with the same
 // names (a tool input's `cwd`, a subagent result's `sessionId`) are never
 // touched because nested values are skipped whole. Lines that are not valid
-// UTF-8 or not a JSON object (a torn last line, garbage) are copied unchanged.
-//
-// Two paths give the same edits: lineEditor() works on the bytes (line_scan.ts)
-// and is what the installer runs; parseLine() + editLine() decode and JSON.parse
-// the line, and are the fallback for lines the byte scanner leaves alone.
+// UTF-8, not one JSON object (a torn last line, garbage), or nested deeper than
+// the scanner follows are kept byte for byte. test/support/reference_editor.ts
+// is the slow JSON.parse editor the tests hold this one to.
 import { Buffer, isUtf8 } from "node:buffer";
 import type { CwdRewrite } from "./cwd_rewrite.ts";
 import { keySet, scanTopLevel, type TopLevelValue } from "./line_scan.ts";
@@ -22,32 +20,6 @@ export interface LineEdit {
   cwd: CwdRewrite;
   /** Set when the session is installed under a new id. */
   sessionId?: { from: string; to: string };
-}
-
-export interface ParsedLine {
-  /** The line without its terminator. */
-  text: string;
-  value: Record<string, unknown>;
-}
-
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
-/** A line (without "\n") as text and its JSON object, or undefined when it is not a valid JSON object line. */
-export function parseLine(bytes: Uint8Array): ParsedLine | undefined {
-  let text: string;
-  try {
-    text = strictUtf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
-  return { text, value: value as Record<string, unknown> };
 }
 
 /** The new value for one top-level field, or undefined to keep it. */
@@ -60,8 +32,6 @@ function replacement(key: string, value: unknown, edit: LineEdit): string | unde
   if (key === "sessionId" && edit.sessionId && value === edit.sessionId.from) return edit.sessionId.to;
   return undefined;
 }
-
-const EDITED_KEYS = new Set(["cwd", "relocatedCwd", "sessionId"]);
 
 /** Replace `line[start, end)` with `bytes`. */
 export interface Splice {
@@ -77,7 +47,7 @@ const ESCAPED_LETTER = Buffer.from("\\u00");
 
 /**
  * The edits one line needs, as splices of its bytes, or undefined to keep it as
- * it is. Gives exactly editLine()'s result on every line.
+ * it is.
  */
 export function lineEditor(edit: LineEdit): (line: Uint8Array) => Splice[] | undefined {
   const names = edit.sessionId ? ["cwd", "relocatedCwd", "sessionId"] : ["cwd", "relocatedCwd"];
@@ -106,10 +76,9 @@ export function lineEditor(edit: LineEdit): (line: Uint8Array) => Splice[] | und
     // A line where no spelling of the keys occurs (a snapshot, a title) needs neither a scan nor an edit.
     if (!mayHoldKey(Buffer.from(line.buffer, line.byteOffset, line.length))) return undefined;
     const values = scanTopLevel(line, keys);
-    if (values === undefined) return exactSplices(line, edit);
-    if (values.length === 0 || !isUtf8(line)) return undefined;
+    if (values === undefined || values.length === 0 || !isUtf8(line)) return undefined;
     const splices: Splice[] = [];
-    // As in editLine(): JSON.parse keeps the last of duplicate keys, so that one decides whether the line is edited.
+    // JSON.parse (what Claude Code reads with) keeps the last of duplicate keys, so that one decides whether the line is edited.
     const decisive = new Map<string, boolean>();
     for (const value of values) {
       const bytes = value.isString ? newValue(line, value) : undefined;
@@ -124,124 +93,4 @@ function sameBytes(a: Uint8Array, line: Uint8Array, start: number, end: number):
   if (a.length !== end - start) return false;
   for (let k = 0; k < a.length; k++) if (a[k] !== line[start + k]) return false;
   return true;
-}
-
-/** The JSON.parse path, for lines the byte scanner does not vouch for: one splice of the whole line. */
-function exactSplices(bytes: Uint8Array, edit: LineEdit): Splice[] | undefined {
-  const line = parseLine(bytes);
-  const edited = line && editLine(line, edit);
-  return edited === undefined ? undefined : [{ start: 0, end: bytes.length, bytes: encoder.encode(edited) }];
-}
-
-/** The edited line text, or undefined when nothing changes. */
-export function editLine(line: ParsedLine, edit: LineEdit): string | undefined {
-  // The parsed object holds the last of any duplicate keys (what Claude Code
-  // reads); if that needs no edit, the line is left byte-for-byte alone.
-  const needed = [...EDITED_KEYS].some((key) => replacement(key, line.value[key], edit) !== undefined);
-  if (!needed) return undefined;
-  const spans = topLevelValueSpans(line.text, EDITED_KEYS);
-  if (!spans) return undefined;
-  let out = "";
-  let at = 0;
-  for (const span of spans) {
-    let current: unknown;
-    try {
-      current = JSON.parse(line.text.slice(span.start, span.end));
-    } catch {
-      continue;
-    }
-    const next = replacement(span.key, current, edit);
-    if (next === undefined) continue;
-    out += line.text.slice(at, span.start) + JSON.stringify(next);
-    at = span.end;
-  }
-  return at === 0 ? undefined : out + line.text.slice(at);
-}
-
-export interface ValueSpan {
-  key: string;
-  /** [start, end) of the raw JSON value in the line. */
-  start: number;
-  end: number;
-}
-
-const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
-
-/**
- * Spans of the top-level values whose (decoded) key is in `keys`, in order.
- * Expects text that JSON.parse accepted as an object; returns undefined if the
- * scan meets anything else, so a caller falls back to leaving the line alone.
- */
-export function topLevelValueSpans(text: string, keys: ReadonlySet<string>): ValueSpan[] | undefined {
-  const spans: ValueSpan[] = [];
-  let i = skipWhitespace(text, 0);
-  if (text.charCodeAt(i) !== 0x7b /* { */) return undefined;
-  i = skipWhitespace(text, i + 1);
-  if (text.charCodeAt(i) === 0x7d /* } */) return spans;
-  for (;;) {
-    if (text.charCodeAt(i) !== 0x22 /* " */) return undefined;
-    const keyEnd = endOfString(text, i);
-    if (keyEnd < 0) return undefined;
-    const rawKey = text.slice(i, keyEnd);
-    const key = rawKey.includes("\\") ? (JSON.parse(rawKey) as string) : rawKey.slice(1, -1);
-    i = skipWhitespace(text, keyEnd);
-    if (text.charCodeAt(i) !== 0x3a /* : */) return undefined;
-    const start = skipWhitespace(text, i + 1);
-    const end = endOfValue(text, start);
-    if (end < 0) return undefined;
-    if (keys.has(key)) spans.push({ key, start, end });
-    i = skipWhitespace(text, end);
-    const c = text.charCodeAt(i);
-    if (c === 0x7d /* } */) return spans;
-    if (c !== 0x2c /* , */) return undefined;
-    i = skipWhitespace(text, i + 1);
-  }
-}
-
-function skipWhitespace(text: string, i: number): number {
-  while (i < text.length && WHITESPACE.has(text.charCodeAt(i))) i++;
-  return i;
-}
-
-/**
- * Index just past the closing quote of the string starting at `i`, or -1.
- * Jumps quote to quote with indexOf (most of a line is string content): a quote
- * closes the string when an even number of backslashes precedes it.
- */
-function endOfString(text: string, i: number): number {
-  for (let from = i + 1; ; ) {
-    const quote = text.indexOf('"', from);
-    if (quote < 0) return -1;
-    let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c /* \ */) backslashes++;
-    if (backslashes % 2 === 0) return quote + 1;
-    from = quote + 1;
-  }
-}
-
-/** Index just past the value starting at `i` (string, object, array, number, literal), or -1. */
-function endOfValue(text: string, i: number): number {
-  const first = text.charCodeAt(i);
-  if (first === 0x22) return endOfString(text, i);
-  if (first === 0x7b || first === 0x5b /* [ */) {
-    let depth = 0;
-    for (let j = i; j < text.length; j++) {
-      const c = text.charCodeAt(j);
-      if (c === 0x22) {
-        j = endOfString(text, j) - 1;
-        if (j < 0) return -1;
-      } else if (c === 0x7b || c === 0x5b) depth++;
-      else if (c === 0x7d || c === 0x5d) {
-        if (--depth === 0) return j + 1;
-      }
-    }
-    return -1;
-  }
-  let j = i;
-  while (j < text.length) {
-    const c = text.charCodeAt(j);
-    if (c === 0x2c || c === 0x7d || c === 0x5d || WHITESPACE.has(c)) break;
-    j++;
-  }
-  return j > i ? j : -1;
 }

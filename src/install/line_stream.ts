@@ -1,11 +1,9 @@
-// Applying a LineFilter's edits to lines of bytes: to a block of whole lines
-// read from a staged file (file_copy.ts), or to a file's bytes as they arrive
-// in chunks (LineEditStream). transfer/incoming.ts puts the stream between the
-// Unpacker and the disk, so that a received session is written once, already
-// rewritten (SESSIONS-FORMAT.md install step 4), instead of written, read back
-// and written again: on the 200 MB relay bench that second pass cost the
-// receiver a sixth of its CPU time and ~170 ms after the last byte arrived.
-import { giveBack, takeBuffer } from "./line_blocks.ts";
+// The one place a session's lines are edited (SESSIONS-FORMAT.md install steps
+// 3-4): a file's bytes as they arrive in chunks, between the Unpacker and the
+// disk (install/session_plan.ts wires it in), so that a received session is
+// written once, already rewritten, and never read back. A line cut by a
+// chunk's end is held until it is whole.
+import type { ByteEditor } from "../pack/incoming_file.ts";
 import type { Splice } from "./line_edit.ts";
 
 /** The edits of one line (without its "\n"), in order, or undefined to keep it as is. */
@@ -19,7 +17,7 @@ const EMPTY = new Uint8Array(0);
  * a file) to `pieces`: runs of unchanged lines as views of the block, an edited
  * line as its kept parts and the new values. Line terminators are kept.
  */
-export function editLines(block: Uint8Array, filter: LineFilter, pieces: Uint8Array[]): void {
+function editLines(block: Uint8Array, filter: LineFilter, pieces: Uint8Array[]): void {
   // block[kept, ...) is not handed over yet.
   let kept = 0;
   for (let start = 0; start < block.length; ) {
@@ -36,7 +34,21 @@ export function editLines(block: Uint8Array, filter: LineFilter, pieces: Uint8Ar
   pieces.push(block.subarray(kept));
 }
 
-/** Bytes gathered into one growable buffer (taken from line_blocks' pool). */
+const BLOCK = 1 << 20;
+// Buffers of finished files, reused: fresh pages cost a fault each on first
+// touch, which made a cold install ~30% slower than a warm one.
+const pool: Uint8Array[] = [];
+
+function takeBuffer(): Uint8Array {
+  return pool.pop() ?? new Uint8Array(BLOCK);
+}
+
+/** Returns a buffer taken with takeBuffer() (others are left to the GC). Its owner must not use it afterwards. */
+function giveBack(buffer: Uint8Array): void {
+  if (buffer.length === BLOCK && pool.length < 4 && !pool.includes(buffer)) pool.push(buffer);
+}
+
+/** Bytes gathered into one growable buffer (taken from the pool). */
 class Gathered {
   private buffer = takeBuffer();
   private used = 0;
@@ -84,11 +96,11 @@ class Gathered {
 /**
  * One file's lines edited as its bytes arrive in chunks of any size. A line cut
  * by a chunk's end is held until the rest arrives, so the filter always sees it
- * whole, exactly as copyFile() would. The output is gathered into one of two
+ * whole. The output is gathered into one of two
  * buffers used in turn: the bytes of one push may still be on their way to disk
  * while the next chunk is edited into the other.
  */
-export class LineEditStream {
+export class LineEditStream implements ByteEditor {
   /** The start of a line whose "\n" has not arrived yet. */
   private readonly held = new Gathered();
   private readonly outputs = [new Gathered(), new Gathered()];

@@ -14,8 +14,8 @@
 import { mkdir, open, readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { CcshareError, fromFsError } from "../errors.ts";
-import { claudeConfigDir, folderHash, isSessionId, sanitize } from "../catalog/paths.ts";
-import { READ_FLAGS } from "./file_copy.ts";
+import { claudeConfigDir, isSessionId, MAX_FOLDER, projectFolderName, sanitize } from "../catalog/paths.ts";
+import { READ_FLAGS } from "./file_digest.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -32,20 +32,6 @@ export async function resolveTarget(into: string): Promise<string> {
   return real;
 }
 
-// Claude Code 2.1.330 honours CLAUDE_CODE_PROJECT_DIR_NAME only together with
-// CLAUDE_CONFIG_DIR, and refuses Windows device names (read from its bundle).
-const OVERRIDE = /^[A-Za-z0-9_-]{1,64}$/;
-const DEVICE_NAME = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
-const MAX_FOLDER = 200;
-
-/** The folder name Claude Code would compute for `target`, before the long-path reuse rule. */
-export function folderName(target: string, env: Env): string {
-  const override = env.CLAUDE_CODE_PROJECT_DIR_NAME;
-  if (env.CLAUDE_CONFIG_DIR && override && OVERRIDE.test(override) && !DEVICE_NAME.test(override)) return override;
-  const name = sanitize(target);
-  return name.length <= MAX_FOLDER ? name : `${name.slice(0, MAX_FOLDER)}-${folderHash(target)}`;
-}
-
 /**
  * Step 2: the absolute project folder for `target`, created 0700 if missing.
  * Long paths: the hash suffix differs between Claude Code builds, so an existing
@@ -54,7 +40,7 @@ export function folderName(target: string, env: Env): string {
  */
 export async function projectFolder(target: string, env: Env): Promise<string> {
   const projects = join(claudeConfigDir(env), "projects");
-  let name = folderName(target, env);
+  let name = projectFolderName(target, env);
   const prefix = sanitize(target).slice(0, MAX_FOLDER);
   if (name.length > MAX_FOLDER && name.startsWith(`${prefix}-`)) name = (await existingLongFolder(projects, prefix, target)) ?? name;
   const folder = join(projects, name);

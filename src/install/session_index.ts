@@ -9,11 +9,9 @@
 import { randomUUID } from "node:crypto";
 import { open, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { READ_FLAGS } from "./file_copy.ts";
-import { lineBlocks } from "./line_blocks.ts";
-import { parseLine } from "./line_edit.ts";
+import { summarizeFile } from "../catalog/summarize.ts";
 
-export interface SessionIndexEntry {
+interface SessionIndexEntry {
   sessionId: string;
   fullPath: string;
   /** ms since the epoch, as the index stores it. */
@@ -28,101 +26,15 @@ export interface SessionIndexEntry {
 }
 
 /**
- * What the index records about a session, from its lines. A light version of
- * the catalog's rules (SESSIONS-FORMAT.md "Catalog fields"): the index is only
- * a cache.
+ * Adds (or replaces, by sessionId) an entry for each installed session in
+ * `<folder>/sessions-index.json`, if that file exists and is an object with an
+ * `entries` array. The entry's facts are the catalog's (catalog/summarize.ts),
+ * read from the installed transcript: most folders have no index, and then no
+ * line is ever decoded. Never throws: the sessions are already installed and
+ * the index is only a cache.
  */
-export class SessionFacts {
-  firstPrompt = "";
-  messageCount = 0;
-  created = "";
-  gitBranch = "";
-  isSidechain = false;
-  private conversationLines = 0;
-  private assistantIds = new Set<string>();
-
-  add(line: Record<string, unknown>): void {
-    const type = line.type;
-    if (type !== "user" && type !== "assistant" && type !== "system" && type !== "attachment") return;
-    if (typeof line.timestamp === "string" && !this.created) this.created = line.timestamp;
-    if (typeof line.gitBranch === "string") this.gitBranch = line.gitBranch;
-    if (this.conversationLines++ === 0) this.isSidechain = line.isSidechain === true;
-    if (line.isSidechain === true || line.isMeta === true) return;
-    const message = line.message as { id?: unknown; content?: unknown } | undefined;
-    if (type === "assistant") {
-      // A response counts once (it is split over lines sharing message.id) and only if it has text.
-      const content = Array.isArray(message?.content) ? (message.content as { type?: unknown }[]) : [];
-      if (!content.some((b) => b?.type === "text")) return;
-      const id = typeof message?.id === "string" ? message.id : String(this.assistantIds.size);
-      if (!this.assistantIds.has(id)) this.messageCount++;
-      this.assistantIds.add(id);
-      return;
-    }
-    if (type !== "user" || line.isCompactSummary === true) return;
-    const text = visibleText(message?.content);
-    if (text === undefined) return;
-    this.messageCount++;
-    const prompt = text.replace(/\s+/g, " ").trim();
-    if (!this.firstPrompt && prompt && !prompt.startsWith("<") && !prompt.startsWith("[Request interrupted by user")) {
-      this.firstPrompt = prompt.slice(0, 200);
-    }
-  }
-}
-
-/** The text a user typed (string content or text blocks); undefined for tool results only. */
-function visibleText(content: unknown): string | undefined {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return undefined;
-  const blocks = content as { type?: unknown; text?: unknown }[];
-  if (!blocks.some((b) => b?.type === "text" || b?.type === "image")) return undefined;
-  return blocks.filter((b) => b?.type === "text" && typeof b.text === "string").map((b) => b.text).join(" ");
-}
-
-/** True when `folder` has a sessions-index.json to keep up to date. */
-export async function hasSessionIndex(folder: string): Promise<boolean> {
-  try {
-    return (await stat(join(folder, "sessions-index.json"))).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The facts of an installed transcript, read back from it. Only for folders
- * that have an index (2.0.x-early 2.1.x): the copy itself does not decode
- * lines (line_scan.ts), so this is the one place that parses every line.
- * Never throws: what cannot be read gives empty facts.
- */
-export async function readSessionFacts(path: string): Promise<SessionFacts> {
-  const facts = new SessionFacts();
-  try {
-    const handle = await open(path, READ_FLAGS);
-    try {
-      for await (const block of lineBlocks(handle)) {
-        for (let start = 0; start < block.length; ) {
-          const newline = block.indexOf(0x0a, start);
-          const end = newline < 0 ? block.length : newline;
-          const line = parseLine(block.subarray(start, end));
-          if (line) facts.add(line.value);
-          start = end + 1;
-        }
-      }
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // the index is only a cache
-  }
-  return facts;
-}
-
-/**
- * Adds (or replaces, by sessionId) entries in `<folder>/sessions-index.json` if
- * that file exists and is an object with an `entries` array. Never throws: the
- * sessions are already installed and the index is only a cache.
- */
-export async function addToSessionIndex(folder: string, entries: SessionIndexEntry[]): Promise<boolean> {
-  if (entries.length === 0) return false;
+export async function addToSessionIndex(folder: string, placed: readonly { id: string; path: string }[], o: { target: string; now: Date }): Promise<boolean> {
+  if (placed.length === 0) return false;
   const path = join(folder, "sessions-index.json");
   let text: string;
   let mode: number;
@@ -143,6 +55,7 @@ export async function addToSessionIndex(folder: string, entries: SessionIndexEnt
   if (index === null || typeof index !== "object" || Array.isArray(index)) return false;
   const existing = (index as { entries?: unknown }).entries;
   if (!Array.isArray(existing)) return false;
+  const entries = placed.map(({ id, path }) => indexEntry(id, path, o.target, o.now));
   const ids = new Set(entries.map((e) => e.sessionId));
   const kept = existing.filter((e) => !ids.has((e as { sessionId?: unknown } | null)?.sessionId as string));
   const updated = { ...(index as object), entries: [...kept, ...entries] };
@@ -164,4 +77,25 @@ export async function addToSessionIndex(folder: string, entries: SessionIndexEnt
     await rm(temp, { force: true });
     return false;
   }
+}
+
+function indexEntry(id: string, path: string, target: string, now: Date): SessionIndexEntry {
+  let summary: ReturnType<typeof summarizeFile>;
+  try {
+    summary = summarizeFile(path);
+  } catch {
+    // the index is only a cache: an entry with what is known
+  }
+  return {
+    sessionId: id,
+    fullPath: path,
+    fileMtime: now.getTime(),
+    firstPrompt: summary?.firstPrompt ?? "",
+    messageCount: summary?.messages ?? 0,
+    created: summary?.created || now.toISOString(),
+    modified: now.toISOString(),
+    gitBranch: summary?.branch ?? "",
+    projectPath: target,
+    isSidechain: false,
+  };
 }

@@ -145,30 +145,30 @@ export class Unpacker {
 
   private outOfOrder(kind: string): ProtocolError {
     const where = this.state === "in a file" ? "inside a file" : this.state === "done" ? "after the end" : "outside a file";
-    return new ProtocolError(`The sharer sent a "${kind}" record ${where}; nothing was installed.`);
+    return new ProtocolError(`The sharer sent a "${kind}" record ${where}`, { refused: true });
   }
 
   private async startFile(record: FileRecord): Promise<void> {
     const { session, path, size } = record;
     checkSessionId(session);
     if (!this.o.wantedIds.has(session)) {
-      throw new ProtocolError(`The sharer sent session ${session}, which was not asked for; nothing was installed.`);
+      throw new ProtocolError(`The sharer sent session ${session}, which was not asked for`, { refused: true });
     }
     const parts = checkSessionPath(path, session);
     const key = path.toLowerCase();
-    if (this.filePaths.has(key) || this.dirPaths.has(key)) throw new ProtocolError(`The sharer sent ${JSON.stringify(path)} twice; nothing was installed.`);
+    if (this.filePaths.has(key) || this.dirPaths.has(key)) throw new ProtocolError(`The sharer sent ${JSON.stringify(path)} twice`, { refused: true });
     for (let i = 1; i < parts.length; i++) {
       if (this.filePaths.has(parts.slice(0, i).join("/").toLowerCase())) {
-        throw new UnsafePathError(`The sharer sent ${JSON.stringify(path)} under a file it already sent; nothing was installed.`);
+        throw new UnsafePathError(`The sharer sent ${JSON.stringify(path)} under a file it already sent`);
       }
     }
-    if (++this.files > this.limits.maxFiles) throw new LimitExceededError(`The sharer sent more than ${this.limits.maxFiles} files; nothing was installed.`);
+    if (++this.files > this.limits.maxFiles) throw new LimitExceededError(`The sharer sent more than ${this.limits.maxFiles} files`, { refused: true });
     if (size > this.limits.maxFileBytes) {
-      throw new LimitExceededError(`The sharer declared ${JSON.stringify(path)} as ${size} bytes, over the ${this.limits.maxFileBytes}-byte limit; nothing was installed.`);
+      throw new LimitExceededError(`The sharer declared ${JSON.stringify(path)} as ${size} bytes, over the ${this.limits.maxFileBytes}-byte limit`, { refused: true });
     }
     this.declaredTotal += size;
     if (this.declaredTotal > this.limits.maxTotalBytes) {
-      throw new LimitExceededError(`The sharer sent more than ${this.limits.maxTotalBytes} bytes in all; nothing was installed.`);
+      throw new LimitExceededError(`The sharer sent more than ${this.limits.maxTotalBytes} bytes in all`, { refused: true });
     }
     await this.prepareStaging();
     await this.makeParents(parts);
@@ -193,7 +193,7 @@ export class Unpacker {
   private checkEverySessionHasItsTranscript(): void {
     for (const [id, files] of this.sessions) {
       if (!files.some((f) => f.path === `${id}.jsonl`)) {
-        throw new ProtocolError(`The sharer sent files of session ${id} but not its transcript; nothing was installed.`);
+        throw new ProtocolError(`The sharer sent files of session ${id} but not its transcript`, { refused: true });
       }
     }
   }
@@ -204,7 +204,7 @@ export class Unpacker {
       await mkdir(this.stagingDir, { recursive: true, mode: 0o700 });
       const info = await lstat(this.stagingDir);
       if (!info.isDirectory() || (await readdir(this.stagingDir)).length > 0) {
-        throw new DiskError(`The staging folder ${this.stagingDir} is not an empty folder; nothing was installed.`);
+        throw new DiskError(`The staging folder ${this.stagingDir} is not an empty folder`, { refused: true });
       }
     } catch (error) {
       throw fromFsError(error, `creating the staging folder ${this.stagingDir}`);

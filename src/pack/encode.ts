@@ -6,10 +6,11 @@
 // chunk ahead measured no faster, warm or cold cache (the kernel reads ahead).
 // Level 1: see EncodeOptions.level.
 import { open, type FileHandle } from "node:fs/promises";
-import type { CatalogEntry, SessionFile } from "../catalog/entry.ts";
+import type { CatalogEntry, OfferedSession, SessionFile } from "../catalog/entry.ts";
 import { CcshareError, fromFsError, SessionChangedError } from "../errors.ts";
 import { DEFAULT_LIMITS, SEND_CHUNK_BYTES } from "./limits.ts";
-import { encodeMessage, type CatalogRecord, type CatalogSession, type Record } from "./records.ts";
+import { encodeMessage } from "./cbor.ts";
+import { encodeRecord, type CatalogRecord, type CatalogSession, type Record } from "./records.ts";
 import { StreamHash } from "./sha256.ts";
 import { ChunkCompressor } from "./zstd.ts";
 
@@ -51,18 +52,64 @@ export interface EncodeOptions {
   level?: number;
 }
 
-/** One session's files, the session file first. */
-export interface OutgoingSession {
-  id: string;
-  files: SessionFile[];
+/** One outgoing record's plaintext, and whether it is the last one (sealed with final = 1). */
+export interface OutgoingRecord {
+  plain: Uint8Array;
+  final: boolean;
 }
 
-/** Every file of every session, then `done` (which the sealer marks final). */
-export async function* transferRecords(sessions: Iterable<OutgoingSession>, o: EncodeOptions = {}): AsyncGenerator<Record> {
-  for (const session of sessions) {
-    for (const file of session.files) yield* fileRecords(file, session.id, o);
+export interface SessionStreamOptions {
+  sessions: readonly OfferedSession[];
+  /** The catalog, already encoded (encodeCatalog): a share encodes it once for every receiver. */
+  catalog?: readonly Uint8Array[];
+  /** Which offered sessions to send, asked once the catalog is out: a receiver's `want`; a bundle carries all. */
+  choose?: () => Promise<readonly string[]>;
+  /** The sessions chosen and their size in bytes, before their first file. */
+  onChosen?: (ids: readonly string[], total: number) => void;
+  /** Session bytes read so far (uncompressed), of the chosen total. */
+  onProgress?: (progress: { bytes: number; total: number }) => void;
+  encode?: EncodeOptions;
+}
+
+/**
+ * Everything a sharer sends, in order (PROTOCOL.md §4): the catalog, then
+ * every file of each chosen session, then `done`. Live shares and bundles
+ * both write exactly this stream; only the sealing and the transport differ.
+ */
+export async function* sessionStream(o: SessionStreamOptions): AsyncGenerator<OutgoingRecord> {
+  for (const plain of o.catalog ?? encodeCatalog(o.sessions)) yield { plain, final: false };
+  const offered = new Map(o.sessions.map((s) => [s.entry.id, s]));
+  const chosen = (o.choose ? await o.choose() : [...offered.keys()]).map((id) => offered.get(id)!);
+  const total = chosen.reduce((sum, s) => sum + s.files.reduce((n, f) => n + f.size, 0), 0);
+  o.onChosen?.(chosen.map((s) => s.entry.id), total);
+  const chunkBytes = chunkSize(o.encode);
+  let bytes = 0;
+  for (const { entry, files } of chosen) {
+    for (const file of files) {
+      let sent = 0;
+      for await (const record of fileRecords(file, entry.id, o.encode)) {
+        yield { plain: encodeRecord(record), final: false };
+        // Each data record carries up to one full chunk of the file (PROTOCOL.md §4).
+        if (record.k === "data") {
+          const step = Math.min(chunkBytes, file.size - sent);
+          sent += step;
+          bytes += step;
+          o.onProgress?.({ bytes, total });
+        }
+      }
+    }
   }
-  yield { k: "done" };
+  yield { plain: encodeRecord({ k: "done" }), final: true };
+}
+
+/** The catalog of `sessions` as encoded records (PROTOCOL.md §4), the first thing every receiver gets. */
+export function encodeCatalog(sessions: readonly OfferedSession[]): Uint8Array[] {
+  const fileCounts = new Map(sessions.map((s) => [s.entry.id, s.files.length]));
+  return catalogRecords(sessions.map((s) => s.entry), fileCounts).map(encodeRecord);
+}
+
+function chunkSize(o: EncodeOptions = {}): number {
+  return Math.max(1, Math.min(o.chunkBytes ?? SEND_CHUNK_BYTES, DEFAULT_LIMITS.maxChunkBytes));
 }
 
 /**
@@ -72,7 +119,7 @@ export async function* transferRecords(sessions: Iterable<OutgoingSession>, o: E
  * in a half-written line (SESSIONS-FORMAT.md tolerates torn last lines).
  */
 export async function* fileRecords(file: SessionFile, sessionId: string, o: EncodeOptions = {}): AsyncGenerator<Record> {
-  const chunkBytes = Math.max(1, Math.min(o.chunkBytes ?? SEND_CHUNK_BYTES, DEFAULT_LIMITS.maxChunkBytes));
+  const chunkBytes = chunkSize(o);
   const level = o.level ?? 1;
   let handle: FileHandle;
   try {

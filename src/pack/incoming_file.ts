@@ -94,7 +94,7 @@ export class IncomingFile {
       if ((error as { code?: string }).code === "EEXIST") {
         // Only a name that differs in case from an earlier one gets here (the
         // Unpacker refuses exact duplicates), on a case-insensitive disk.
-        throw new ProtocolError(`The sharer sent ${shown(path)} twice; nothing was installed.`, { cause: error });
+        throw new ProtocolError(`The sharer sent ${shown(path)} twice`, { cause: error, refused: true });
       }
       throw fromFsError(error, `writing ${path}`);
     }
@@ -113,13 +113,13 @@ export class IncomingFile {
       chunk = inflater.inflate(z, cap);
     } catch (error) {
       if (error instanceof ZstdOverflowError) {
-        throw cap === left ? this.tooLong(error) : new LimitExceededError(`The sharer sent a chunk of ${this.path} over ${maxChunkBytes} bytes; nothing was installed.`, { cause: error });
+        throw cap === left ? this.tooLong(error) : new LimitExceededError(`The sharer sent a chunk of ${this.path} over ${maxChunkBytes} bytes`, { cause: error, refused: true });
       }
-      throw new ProtocolError(`The sharer sent corrupt compressed data for ${shown(this.path)}; nothing was installed.`, { cause: error });
+      throw new ProtocolError(`The sharer sent corrupt compressed data for ${shown(this.path)}`, { cause: error, refused: true });
     }
     // Belt and braces: a decompressor that ignored the cap must not get past it.
     if (chunk.length > cap) throw this.tooLong();
-    if (chunk.length === 0) throw new ProtocolError(`The sharer sent an empty chunk of ${shown(this.path)}; nothing was installed.`);
+    if (chunk.length === 0) throw new ProtocolError(`The sharer sent an empty chunk of ${shown(this.path)}`, { refused: true });
     this.hash.update(chunk);
     this.received += chunk.length;
     // Edited while the previous write is still in flight (the editor's two buffers).
@@ -143,13 +143,13 @@ export class IncomingFile {
   /** Checks length and digest at `end`, then closes the file. Returns the digest. */
   async end(sha256: Uint8Array): Promise<Uint8Array> {
     if (this.received < this.size) {
-      throw new ProtocolError(`The sharer ended ${shown(this.path)} after ${this.received} of its declared ${this.size} bytes; nothing was installed.`);
+      throw new ProtocolError(`The sharer ended ${shown(this.path)} after ${this.received} of its declared ${this.size} bytes`, { refused: true });
     }
     await this.writing;
     if (this.editor) await this.append(this.editor.end());
     const actual = await this.hash.digest();
     if (!sameBytes(actual, sha256) || (this.declaredSha256 && !sameBytes(actual, this.declaredSha256))) {
-      throw new DigestMismatchError(`${shown(this.path)} arrived with a different SHA-256 than the sharer declared (corrupted or altered); nothing was installed.`);
+      throw new DigestMismatchError(`${shown(this.path)} arrived with a different SHA-256 than the sharer declared (corrupted or altered)`);
     }
     await this.close();
     return actual;
@@ -168,6 +168,6 @@ export class IncomingFile {
   }
 
   private tooLong(cause?: unknown): LimitExceededError {
-    return new LimitExceededError(`The sharer sent more than the declared ${this.size} bytes of ${shown(this.path)}; nothing was installed.`, { cause });
+    return new LimitExceededError(`The sharer sent more than the declared ${this.size} bytes of ${shown(this.path)}`, { cause, refused: true });
   }
 }

@@ -1,22 +1,13 @@
-// The record stream's vocabulary (PROTOCOL.md §4) and its CBOR form. The only
-// importer of cbor-x (STYLE.md rule 2). Encoding is plain CBOR any
-// implementation reads: maps with text keys, byte strings, definite lengths, no
-// tags and none of cbor-x's record or structured-clone extensions.
-//
-// "cbor-x/encode" and "cbor-x/decode" resolve to files that never load the
-// cbor-extract native addon (the package root does unless
-// CBOR_NATIVE_ACCELERATION_DISABLED is set), which corrupts decoding under Bun and
-// crashes Deno (DESIGN.md §3).
-import { Encoder } from "cbor-x/encode";
-import { Decoder } from "cbor-x/decode";
+// The record stream's vocabulary (PROTOCOL.md §4): what each record holds, and
+// the field-by-field checks of a peer's record. A record with a wrong field type
+// is a protocol breach, not something to coerce; only known fields are copied,
+// so nothing a peer adds travels further into ccshare. The bytes are cbor.ts's.
 import { ProtocolError } from "../errors.ts";
-import { scanMessage } from "./cbor_scan.ts";
-import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
-import { checkRecord } from "./record_fields.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
+import { decodeMessage, encodeMessage, type Message } from "./cbor.ts";
+import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
 
-/** One decoded message: a CBOR map with text keys. */
-export type Message = { [key: string]: unknown };
+export type { Message } from "./cbor.ts";
 
 /** One session as the catalog shows it: CatalogEntry minus `folder`, plus the number of files it travels as. */
 export type CatalogSession = Omit<CatalogEntry, "folder"> & { files: number };
@@ -55,116 +46,6 @@ export type Record =
 
 export type RecordKind = Record["k"];
 
-const encoder = new Encoder({
-  useRecords: false,
-  mapsAsObjects: true,
-  variableMapSize: true,
-  tagUint8Array: false,
-  pack: false,
-  structuredClone: false,
-  useFloat32: 0,
-} as ConstructorParameters<typeof Encoder>[0]);
-
-const decoder = new Decoder({
-  useRecords: false,
-  mapsAsObjects: true,
-  structuredClone: false,
-  // A 64-bit integer from another encoder is a number (checked for safety by
-  // record_fields.ts), not a BigInt that every field check would refuse.
-  int64AsNumber: true,
-} as ConstructorParameters<typeof Decoder>[0]);
-
-/**
- * One message as CBOR bytes. Keys whose value is `undefined` are left out.
- * Values must be plain (text, numbers, booleans, null, Uint8Array, arrays, plain
- * objects): a Date, Map or BigInt would need a tag, which peers refuse, so it
- * throws a TypeError here instead of failing on the other side.
- */
-export function encodeMessage(value: Message): Uint8Array {
-  const wrapped = byteStringPair(value);
-  if (wrapped) return wrapped;
-  // cbor-x hands out a Buffer view of its own scratch space: copy it into a
-  // plain Uint8Array the caller owns.
-  const out = new Uint8Array(encoder.encode(withoutUndefined(value)) as Uint8Array);
-  try {
-    scanMessage(out, { maxDepth: DEFAULT_LIMITS.maxDepth, maxItems: DEFAULT_LIMITS.maxItems });
-  } catch (error) {
-    throw new TypeError(`encodeMessage: the value is not plain CBOR a peer accepts (${(error as Error).message})`);
-  }
-  return out;
-}
-
-const textEncoder = new TextEncoder();
-/** CBOR heads of the two-key maps sent once per chunk: `{k:"data", z}`, `{t:"rec", c}`, `{t:"rev", c}`. */
-const PAIR_HEADS = new Map(
-  [
-    ["k", "data", "z"],
-    ["t", "rec", "c"],
-    ["t", "rev", "c"],
-  ].map(([key, kind, field]) => [`${key}:${kind}`, { field: field!, head: pairHead(key!, kind!, field!) }]),
-);
-
-function pairHead(key: string, kind: string, field: string): Uint8Array {
-  const text = (s: string) => [0x60 + s.length, ...textEncoder.encode(s)];
-  return new Uint8Array([0xa2, ...text(key), ...text(kind), ...text(field)]);
-}
-
-/**
- * The exact bytes cbor-x writes for `{k:"data", z}` and `{t:"rec"|"rev", c}`,
- * built in one allocation. These carry every byte of every file (several per
- * chunk), and cbor-x copied each payload into its scratch space, then out of
- * it, then the result was pre-scanned: with 60 KB payloads that was a quarter
- * of the sharer's time. Any other value (or extra keys) goes the general way.
- */
-function byteStringPair(value: Message): Uint8Array | undefined {
-  const key = "k" in value ? "k" : "t";
-  const shape = PAIR_HEADS.get(`${key}:${String(value[key])}`);
-  if (!shape) return undefined;
-  const payload = value[shape.field];
-  if (!(payload instanceof Uint8Array)) return undefined;
-  const keys = Object.keys(value);
-  if (keys.length !== 2 || keys[0] !== key || keys[1] !== shape.field) return undefined;
-  const n = payload.length;
-  // RFC 8949 §3.1: major type 2, with the length in the shortest form.
-  const lengthBytes = n < 24 ? 0 : n < 0x100 ? 1 : n < 0x10000 ? 2 : 4;
-  const at = shape.head.length + 1 + lengthBytes;
-  const out = new Uint8Array(at + n);
-  out.set(shape.head);
-  const view = new DataView(out.buffer);
-  const h = shape.head.length;
-  if (lengthBytes === 0) out[h] = 0x40 + n;
-  else if (lengthBytes === 1) (out[h] = 0x58), (out[h + 1] = n);
-  else if (lengthBytes === 2) (out[h] = 0x59), view.setUint16(h + 1, n);
-  else (out[h] = 0x5a), view.setUint32(h + 1, n);
-  out.set(payload, at);
-  return out;
-}
-
-/**
- * A peer's message: one CBOR map with a text `t` (handshake) or `k` (record).
- * Byte strings come back as plain Uint8Arrays viewing `bytes`.
- * Throws ProtocolError on anything else.
- */
-export function decodeMessage(bytes: Uint8Array, limits: Partial<Pick<Limits, "maxRecordBytes" | "maxDepth" | "maxItems">> = {}): Message {
-  const maxRecordBytes = limits.maxRecordBytes ?? DEFAULT_LIMITS.maxRecordBytes;
-  if (!(bytes instanceof Uint8Array)) throw new ProtocolError("The peer sent a message that is not binary; the transfer was stopped.");
-  if (bytes.length > maxRecordBytes) {
-    throw new ProtocolError(`The peer sent a message of ${bytes.length} bytes, over the ${maxRecordBytes}-byte limit; the transfer was stopped.`);
-  }
-  scanMessage(bytes, { maxDepth: limits.maxDepth ?? DEFAULT_LIMITS.maxDepth, maxItems: limits.maxItems ?? DEFAULT_LIMITS.maxItems });
-  let value: unknown;
-  try {
-    value = decoder.decode(bytes);
-  } catch (error) {
-    throw new ProtocolError("The peer sent a malformed message; the transfer was stopped.", { cause: error });
-  }
-  const message = normalise(value) as Message;
-  if (typeof message.t !== "string" && typeof message.k !== "string") {
-    throw new ProtocolError("The peer sent a message without a type; the transfer was stopped.");
-  }
-  return message;
-}
-
 export function encodeRecord(record: Record): Uint8Array {
   return encodeMessage(record as unknown as Message);
 }
@@ -174,30 +55,119 @@ export function decodeRecord(bytes: Uint8Array, limits?: Partial<Limits>): Recor
   return checkRecord(decodeMessage(bytes, limits), limits?.maxCatalogEntries ?? DEFAULT_LIMITS.maxCatalogEntries);
 }
 
-/** Buffers become plain Uint8Array views (tests compare with toEqual; other code checks constructors). */
-function normalise(value: unknown): unknown {
-  if (value instanceof Uint8Array) {
-    return value.constructor === Uint8Array ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = normalise(value[i]);
-    return value;
-  }
-  if (value !== null && typeof value === "object") {
-    const object = value as Message;
-    for (const key of Object.keys(object)) object[key] = normalise(object[key]);
-  }
-  return value;
+function wrong(kind: string, field: string, expected: string): ProtocolError {
+  return new ProtocolError(`The peer sent a "${kind}" record whose ${field} is not ${expected}; the transfer was stopped.`);
 }
 
-/** Optional fields are absent rather than CBOR `undefined`, which some decoders refuse. */
-function withoutUndefined<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
-  if (value === null || typeof value !== "object") return value;
-  const proto = Object.getPrototypeOf(value);
-  // Anything but a plain object goes to cbor-x as is (and a tag, if any, is refused above).
-  if (proto !== Object.prototype && proto !== null) return value;
-  const out: Message = {};
-  for (const [key, field] of Object.entries(value)) if (field !== undefined) out[key] = withoutUndefined(field);
-  return out as T;
+function text(m: Message, kind: string, field: string): string {
+  const v = m[field];
+  if (typeof v !== "string") throw wrong(kind, field, "text");
+  return v;
+}
+
+/** A non-negative whole number that a double holds exactly. */
+function count(m: Message, kind: string, field: string): number {
+  const v = m[field];
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) throw wrong(kind, field, "a non-negative integer");
+  return v;
+}
+
+function bytes(m: Message, kind: string, field: string, length?: number): Uint8Array {
+  const v = m[field];
+  if (!(v instanceof Uint8Array) || (length !== undefined && v.length !== length)) {
+    throw wrong(kind, field, length === undefined ? "a byte string" : `${length} bytes`);
+  }
+  return v;
+}
+
+function list(m: Message, kind: string, field: string, max: number): unknown[] {
+  const v = m[field];
+  if (!Array.isArray(v)) throw wrong(kind, field, "a list");
+  if (v.length > max) throw wrong(kind, field, `a list of at most ${max}`);
+  return v;
+}
+
+function map(v: unknown, kind: string, field: string): Message {
+  if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Uint8Array) throw wrong(kind, field, "a map");
+  return v as Message;
+}
+
+function catalogSession(v: unknown): CatalogSession {
+  const m = map(v, "catalog", "session");
+  const k = "catalog";
+  return {
+    id: text(m, k, "id"),
+    title: text(m, k, "title"),
+    firstPrompt: text(m, k, "firstPrompt"),
+    project: text(m, k, "project"),
+    branch: text(m, k, "branch"),
+    messages: count(m, k, "messages"),
+    created: text(m, k, "created"),
+    modified: text(m, k, "modified"),
+    bytes: count(m, k, "bytes"),
+    files: count(m, k, "files"),
+    subagents: count(m, k, "subagents"),
+    version: text(m, k, "version"),
+  };
+}
+
+function installed(v: unknown): InstalledSession {
+  const m = map(v, "result", "installed entry");
+  const out: InstalledSession = { id: text(m, "result", "id"), folder: text(m, "result", "folder") };
+  if (m.newId !== undefined) out.newId = text(m, "result", "newId");
+  return out;
+}
+
+function skipped(v: unknown): SkippedSession {
+  const m = map(v, "result", "skipped entry");
+  return { id: text(m, "result", "id"), reason: text(m, "result", "reason") };
+}
+
+const SHA256_BYTES = 32;
+
+/** `message` as a typed Record, or a ProtocolError naming what is wrong. */
+export function checkRecord(message: Message, maxCatalogEntries: number): Record {
+  const k = message.k;
+  switch (k) {
+    case "catalog":
+      return {
+        k,
+        sessions: list(message, k, "sessions", maxCatalogEntries).map(catalogSession),
+        total: count(message, k, "total"),
+      };
+    case "want":
+      return {
+        k,
+        ids: list(message, k, "ids", maxCatalogEntries).map((id) => {
+          if (typeof id !== "string") throw wrong(k, "ids", "a list of text");
+          return id;
+        }),
+      };
+    case "file": {
+      const record: FileRecord = { k, session: text(message, k, "session"), path: text(message, k, "path"), size: count(message, k, "size") };
+      if (message.sha256 !== undefined) record.sha256 = bytes(message, k, "sha256", SHA256_BYTES);
+      return record;
+    }
+    case "data":
+      return { k, z: bytes(message, k, "z") };
+    case "end":
+      return { k, sha256: bytes(message, k, "sha256", SHA256_BYTES) };
+    case "done":
+      return { k };
+    case "credit":
+      return { k, n: count(message, k, "n") };
+    case "result":
+      return {
+        k,
+        installed: list(message, k, "installed", maxCatalogEntries).map(installed),
+        skipped: list(message, k, "skipped", maxCatalogEntries).map(skipped),
+      };
+    default:
+      throw new ProtocolError(
+        typeof k === "string"
+          ? // The kind is the peer's text: printable ASCII only, so it cannot drive the terminal.
+            `The peer sent an unknown record kind "${k.slice(0, 40).replace(/[^\x20-\x7e]/g, "?")}"; the transfer was stopped.`
+          : "The peer sent a record without a kind; the transfer was stopped.",
+      );
+  }
 }

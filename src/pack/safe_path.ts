@@ -22,12 +22,12 @@ function shown(path: string): string {
 }
 
 function unsafe(path: string, why: string): UnsafePathError {
-  return new UnsafePathError(`The sharer sent an unsafe file path ${shown(path)} (${why}); nothing was installed.`);
+  return new UnsafePathError(`The sharer sent an unsafe file path ${shown(path)} (${why})`);
 }
 
 /** A session id as a peer must send it: a lowercase UUID. */
 export function checkSessionId(id: string): void {
-  if (!isSessionId(id)) throw new UnsafePathError(`The sharer sent a malformed session id ${shown(id)}; nothing was installed.`);
+  if (!isSessionId(id)) throw new UnsafePathError(`The sharer sent a malformed session id ${shown(id)}`);
 }
 
 /**

@@ -19,7 +19,7 @@ import { ReverseOpener, ReverseSealer } from "../crypto/reverse.ts";
 import { LimitExceededError, ProtocolError, WrongPassphraseError } from "../errors.ts";
 import { CloseCode, type Channel } from "../net/channel.ts";
 import { DEFAULT_LIMITS } from "../pack/limits.ts";
-import { decodeMessage, encodeMessage, type Message } from "../pack/records.ts";
+import { decodeMessage, encodeMessage, type Message } from "../pack/cbor.ts";
 import { concat } from "../bytes/concat.ts";
 
 export const PROTOCOL_VERSION = 1;
@@ -46,10 +46,13 @@ const STATES = {
   // sharer (party A)
   S0_want_hello: { hello: "S1_want_pake" },
   S1_want_pake: { pake: "S2_confirmed" },
+  S2_confirmed: {},
   // receiver (party B); it sent its hello before entering R0
   R0_want_hello: { hello: "R1_want_pake" },
   R1_want_pake: { pake: "R2_want_confirm" },
   R2_want_confirm: { confirm: "R3_confirmed", fail: "R_failed" },
+  R3_confirmed: {},
+  R_failed: {},
 } as const satisfies Record<string, Record<string, string>>;
 type State = keyof typeof STATES;
 
@@ -77,20 +80,28 @@ export interface ReceiverSession {
   sas: string;
 }
 
-/** Receive the next message and check that `state` accepts its type. */
-async function next(channel: Channel, state: State, timeoutMs: number): Promise<{ bytes: Uint8Array; message: Message }> {
-  const bytes = await channel.receive(timeoutMs);
-  const message = decodeMessage(bytes, HANDSHAKE_LIMITS);
-  const t = message.t;
-  const accepted = Object.keys(STATES[state]);
-  if (typeof t !== "string" || !accepted.includes(t)) {
-    const got = typeof t === "string" ? `"${t}"` : "a message without a type";
-    if (t === "rec" || t === "rev") {
-      throw new ProtocolError(`The other side sent a sealed record before the passphrase was confirmed (expected ${accepted.map((a) => `"${a}"`).join(" or ")}); aborting.`);
+/**
+ * Where one side is in STATES. Every message moves it along the table: the
+ * next state is the one STATES lists for that message type, and the code asks
+ * the walk where it is rather than naming states itself.
+ */
+class Walk {
+  constructor(public state: State) {}
+
+  /** Receive the next message; a type the current state does not list is a ProtocolError. */
+  async next(channel: Channel, timeoutMs: number): Promise<{ bytes: Uint8Array; message: Message }> {
+    const bytes = await channel.receive(timeoutMs);
+    const message = decodeMessage(bytes, HANDSHAKE_LIMITS);
+    const t = message.t;
+    const accepted: Record<string, State> = STATES[this.state];
+    if (typeof t !== "string" || !Object.hasOwn(accepted, t)) {
+      const expected = Object.keys(accepted).map((a) => `"${a}"`).join(" or ");
+      if (t === "rec" || t === "rev") throw new ProtocolError(`The other side sent a sealed record before the passphrase was confirmed (expected ${expected}); aborting.`);
+      throw new ProtocolError(`The other side sent ${typeof t === "string" ? `"${t}"` : "a message without a type"} where the handshake expects ${expected}; aborting.`);
     }
-    throw new ProtocolError(`The other side sent ${got} where the handshake expects ${accepted.map((a) => `"${a}"`).join(" or ")}; aborting.`);
+    this.state = accepted[t]!;
+    return { bytes, message };
   }
-  return { bytes, message };
 }
 
 function bytesField(message: Message, field: string, length: number): Uint8Array {
@@ -138,7 +149,8 @@ export async function handshakeAsSharer(channel: Channel, o: HandshakeOptions): 
   const prs = utf8.encode(normalizePassphrase(o.passphrase));
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return closingOnError(channel, async () => {
-    const first = await next(channel, "S0_want_hello", timeoutMs);
+    const walk = new Walk("S0_want_hello");
+    const first = await walk.next(channel, timeoutMs);
     const nonceR = checkHello(first.message, "receive");
     const nonceS = crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
     const helloS = hello("share", nonceS);
@@ -147,7 +159,7 @@ export async function handshakeAsSharer(channel: Channel, o: HandshakeOptions): 
     await channel.send(helloS);
     await channel.send(encodeMessage({ t: "pake", Y: a.Y }));
 
-    const { message: pake } = await next(channel, "S1_want_pake", timeoutMs);
+    const { message: pake } = await walk.next(channel, timeoutMs);
     const yb = bytesField(pake, "Y", POINT_BYTES);
     const pkR = bytesField(pake, "pk", KEY_BYTES);
     const tagB = bytesField(pake, "tag", TAG_BYTES);
@@ -192,12 +204,13 @@ export async function handshakeAsReceiver(channel: Channel, o: HandshakeOptions)
     const helloR = hello("receive", nonceR);
     await channel.send(helloR);
 
-    const first = await next(channel, "R0_want_hello", timeoutMs);
+    const walk = new Walk("R0_want_hello");
+    const first = await walk.next(channel, timeoutMs);
     const nonceS = checkHello(first.message, "share", nonceR);
     const sid = concat(nonceS, nonceR);
     const ci = channelIdentifier(room, first.bytes, helloR);
 
-    const { message: pake } = await next(channel, "R1_want_pake", timeoutMs);
+    const { message: pake } = await walk.next(channel, timeoutMs);
     const ya = bytesField(pake, "Y", POINT_BYTES);
     const { publicKey: pkR } = await keys;
     // Initiator-responder: B derives its generator only once it has MSGa (CPace draft-21).
@@ -205,8 +218,8 @@ export async function handshakeAsReceiver(channel: Channel, o: HandshakeOptions)
     const isk = iskIr(sid, sharedSecret(b.y, ya), ya, ADA, b.Y, pkR);
     await channel.send(encodeMessage({ t: "pake", Y: b.Y, pk: pkR, tag: confirmationTag(sid, isk, b.Y, pkR) }));
 
-    const { message: reply } = await next(channel, "R2_want_confirm", timeoutMs);
-    if (reply.t === "fail") throw new WrongPassphraseError();
+    const { message: reply } = await walk.next(channel, timeoutMs);
+    if (walk.state === "R_failed") throw new WrongPassphraseError();
     const tagA = bytesField(reply, "tag", TAG_BYTES);
     const enc = bytesField(reply, "enc", KEY_BYTES);
     if (!constantTimeEqual(confirmationTag(sid, isk, ya, ADA), tagA)) throw new WrongPassphraseError();

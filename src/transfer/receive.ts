@@ -7,7 +7,7 @@ import type { InstallResult } from "../install/install.ts";
 import type { Channel } from "../net/channel.ts";
 import { decodeRecord, encodeRecord, type CatalogSession, type Record as PackRecord } from "../pack/records.ts";
 import { handshakeAsReceiver } from "./handshake.ts";
-import { Incoming } from "./incoming.ts";
+import { Incoming } from "../install/incoming.ts";
 
 export interface ReceiveProgress {
   bytes: number;
@@ -23,8 +23,6 @@ export interface ReceiveOptions {
   into: string;
   onProgress?: (progress: ReceiveProgress) => void;
   env?: Record<string, string | undefined>;
-  /** Verify into staging but install nothing (bench/transfer.bench.ts measures the pipeline alone). */
-  verifyOnly?: boolean;
   stallTimeoutMs?: number;
   handshakeTimeoutMs?: number;
   /** How often to keep the pipe alive while `choose` runs (default 20 s). */
@@ -66,7 +64,7 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
   await reply({ k: "want", ids: wanted });
   const total = catalog.filter((s) => wanted.includes(s.id)).reduce((n, s) => n + s.bytes, 0);
 
-  const incoming = await Incoming.open({ catalog, wanted: new Set(wanted), into: o.into, env: o.env, verifyOnly: o.verifyOnly });
+  const incoming = await Incoming.open({ catalog, wanted: new Set(wanted), into: o.into, env: o.env });
   try {
     // PROTOCOL.md §5 fixes the initial window at 8 records; with 512 KiB records
     // (pack/limits.ts SEND_CHUNK_BYTES) 8 more keep ~8 MiB in flight on slow links.

@@ -3,22 +3,16 @@
 // After the handshake it sends the catalog, waits for `want`, streams the
 // wanted sessions' files within the receiver's credit, seals `done` as final,
 // and waits for the receiver's `result` (PROTOCOL.md §4, §5).
-import type { CatalogEntry, SessionFile } from "../catalog/entry.ts";
+import type { OfferedSession } from "../catalog/entry.ts";
 import { ProtocolError } from "../errors.ts";
 import { CreditWindow, type Channel } from "../net/channel.ts";
-import { catalogRecords, fileRecords } from "../pack/encode.ts";
-import { SEND_CHUNK_BYTES } from "../pack/limits.ts";
-import { encodeRecord, type Record, type ResultRecord } from "../pack/records.ts";
+import { sessionStream } from "../pack/encode.ts";
+import type { ResultRecord } from "../pack/records.ts";
 import { handshakeAsSharer } from "./handshake.ts";
 import { ReverseStream } from "./reverse_stream.ts";
 
 /** PROTOCOL.md §5: the receiver's initial window, in records. */
 export const INITIAL_CREDIT = 8;
-
-export interface OfferedSession {
-  entry: CatalogEntry;
-  files: SessionFile[];
-}
 
 export interface SendProgress {
   /** Session bytes sent so far (uncompressed). */
@@ -48,53 +42,37 @@ export interface SendResult {
   result: ResultRecord;
 }
 
-/** The catalog of `sessions` as encoded records (PROTOCOL.md §4), the first thing every receiver gets. */
-export function encodeCatalog(sessions: readonly OfferedSession[]): Uint8Array[] {
-  const fileCounts = new Map(sessions.map((s) => [s.entry.id, s.files.length]));
-  return catalogRecords(sessions.map((s) => s.entry), fileCounts).map(encodeRecord);
-}
-
 /** Serve one receiver over `channel`. Throws WrongPassphraseError on a failed confirmation. */
 export async function sendSessions(channel: Channel, o: SendOptions): Promise<SendResult> {
   const stallMs = o.stallTimeoutMs ?? 60_000;
   const session = await handshakeAsSharer(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs });
   const credit = new CreditWindow(INITIAL_CREDIT);
   const replies = new ReverseStream(channel, session, credit);
-  const sendPlain = async (plain: Uint8Array, final = false): Promise<void> => {
-    await credit.take(stallMs);
-    await channel.send(await session.seal(plain, final));
-  };
-  const send = (record: Record, final = false): Promise<void> => sendPlain(encodeRecord(record), final);
+  let wanted: string[] = [];
+  let bytes = 0;
   try {
-    for (const plain of o.catalog?.() ?? encodeCatalog(o.sessions)) await sendPlain(plain);
-
-    const want = await replies.next("want", o.pickTimeoutMs ?? 30 * 60_000);
-    const offered = new Map(o.sessions.map((s) => [s.entry.id, s]));
-    const wanted = [...new Set(want.ids)];
-    for (const id of wanted) {
-      if (!offered.has(id)) throw new ProtocolError(`The receiver asked for session ${id.slice(0, 40)}, which was not offered.`);
-    }
-    const chosen = wanted.map((id) => offered.get(id)!);
-    const total = chosen.reduce((sum, s) => sum + s.files.reduce((n, f) => n + f.size, 0), 0);
-    o.onWant?.(wanted, total);
-
-    let bytes = 0;
-    for (const { entry, files } of chosen) {
-      for (const file of files) {
-        let sent = 0;
-        for await (const record of fileRecords(file, entry.id)) {
-          await send(record);
-          // Each data record carries up to one full chunk of the file (PROTOCOL.md §4).
-          if (record.k === "data") {
-            const step = Math.min(SEND_CHUNK_BYTES, file.size - sent);
-            sent += step;
-            bytes += step;
-            o.onProgress?.({ bytes, total });
-          }
+    const stream = sessionStream({
+      sessions: o.sessions,
+      catalog: o.catalog?.(),
+      choose: async () => {
+        const want = await replies.next("want", o.pickTimeoutMs ?? 30 * 60_000);
+        const offered = new Set(o.sessions.map((s) => s.entry.id));
+        wanted = [...new Set(want.ids)];
+        for (const id of wanted) {
+          if (!offered.has(id)) throw new ProtocolError(`The receiver asked for session ${id.slice(0, 40)}, which was not offered.`);
         }
-      }
+        return wanted;
+      },
+      onChosen: (ids, total) => o.onWant?.([...ids], total),
+      onProgress: (progress) => {
+        bytes = progress.bytes;
+        o.onProgress?.(progress);
+      },
+    });
+    for await (const { plain, final } of stream) {
+      await credit.take(stallMs);
+      await channel.send(await session.seal(plain, final));
     }
-    await send({ k: "done" }, true);
     const result = await replies.next("result", stallMs);
     return { wanted, bytes, result };
   } finally {

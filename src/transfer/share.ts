@@ -10,7 +10,9 @@ import { openRoom } from "../net/relay_client.ts";
 import { channelFromPeer } from "../net/ws_channel.ts";
 import { serveWebSockets, type WebSocketServer } from "../net/ws_server.ts";
 import { DEFAULT_LIMITS } from "../pack/limits.ts";
-import { encodeCatalog, sendSessions, type OfferedSession } from "./send.ts";
+import type { OfferedSession } from "../catalog/entry.ts";
+import { encodeCatalog } from "../pack/encode.ts";
+import { sendSessions } from "./send.ts";
 
 export type ShareEvent =
   | { event: "ready"; room: string; port?: number; relay?: string }

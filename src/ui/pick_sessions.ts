@@ -4,6 +4,7 @@ import { findSession, listSessions } from "../catalog/catalog.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { NothingSelectedError, UsageError } from "../errors.ts";
 import { formatAge, formatBytes } from "./format.ts";
+import { warnUnreadable } from "./log.ts";
 import { canPrompt, pickMany } from "./prompt.ts";
 import { stripEscapes } from "./terminal_text.ts";
 
@@ -19,7 +20,8 @@ export async function pickSessionsToShare(s: Selection): Promise<CatalogEntry[]>
     const found = await Promise.all(s.ids.map((id) => findSession(id)));
     return [...new Map(found.map((e) => [e.id, e])).values()];
   }
-  const entries = await listSessions({ project: s.project });
+  const { sessions: entries, unreadable } = await listSessions({ project: s.project });
+  warnUnreadable(unreadable);
   if (entries.length === 0) {
     throw new NothingSelectedError(s.project ? `No Claude Code sessions recorded in ${s.project}.` : "No Claude Code sessions found on this machine.");
   }

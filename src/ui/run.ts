@@ -3,7 +3,6 @@
 import { renderUsage, runCommand, type CommandDef } from "citty";
 import { CcshareError } from "../errors.ts";
 import { VERSION, COMMIT } from "../version.ts";
-import { normalizeOptionalValues } from "../commands/_shared.ts";
 
 type AnyCommand = CommandDef<any>;
 
@@ -73,6 +72,28 @@ export async function runCli(root: AnyCommand, rawArgs: string[], summaries?: Re
   } catch (error) {
     process.exitCode = report(error, { verbose, json, usageText: isCliUsageError(error) ? await usage(root, rawArgs) : undefined });
   }
+}
+
+/** Flags whose value is optional (`--relay` alone means "the default relay"). */
+const OPTIONAL_VALUE_FLAGS = ["--relay"];
+
+function looksLikeUrl(text: string): boolean {
+  return text.includes("://") || /^[\w.-]+\.[\w.-]+(:\d+)?$/.test(text) || /^[\w.-]+:\d+$/.test(text);
+}
+
+/**
+ * Rewrites `--relay` without a URL to `--relay=` so that citty does not take
+ * the next word (a code, another flag) as its value.
+ */
+function normalizeOptionalValues(rawArgs: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i]!;
+    const next = rawArgs[i + 1];
+    if (OPTIONAL_VALUE_FLAGS.includes(arg) && (next === undefined || !looksLikeUrl(next))) out.push(`${arg}=`);
+    else out.push(arg);
+  }
+  return out;
 }
 
 function isCliUsageError(error: unknown): boolean {

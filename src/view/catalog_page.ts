@@ -22,7 +22,7 @@ function row(e: CatalogEntry, received: boolean, base: string, home: string, now
     + `<td class="when" title="${escapeHtml(e.modified)}">${escapeHtml(formatAge(e.modified, now))}</td><td class="num">${escapeHtml(formatBytes(e.bytes))}</td></tr>`;
 }
 
-export function catalogPageHtml(sessions: CatalogEntry[], o: { base: string; received: Set<string>; home: string; now?: number }): string {
+export function catalogPageHtml(sessions: CatalogEntry[], o: { base: string; received: Set<string>; home: string; unreadable?: number; now?: number }): string {
   const mode: PageMode = { kind: "server", base: o.base };
   const now = o.now ?? Date.now();
   const projects = [...new Set(sessions.map((s) => s.project))].sort();
@@ -36,5 +36,5 @@ export function catalogPageHtml(sessions: CatalogEntry[], o: { base: string; rec
 <form class="filters" role="search"><input type="search" id="q" placeholder="Search titles and prompts  ( / )" autocomplete="off" autofocus aria-label="Search titles and prompts">
 <select id="project" aria-label="Project"><option value="">All projects</option>${options}</select>
 <label>Since <input type="date" id="since"></label>${received ? `<label><input type="checkbox" id="received"> Received only</label>` : ""}</form></header>
-<main>${body}</main>${pageEnd(mode)}`;
+${o.unreadable ? `<p class="note">${o.unreadable} file${o.unreadable === 1 ? "" : "s"} of the store could not be read; \`ccshare list\` names them.</p>` : ""}<main>${body}</main>${pageEnd(mode)}`;
 }

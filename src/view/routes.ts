@@ -61,9 +61,9 @@ export class ViewerRoutes {
   }
 
   private async catalog(): Promise<Answer> {
-    const sessions = await listSessions({ env: this.o.env });
+    const { sessions, unreadable } = await listSessions({ env: this.o.env });
     this.known = new Map(sessions.map((s) => [s.id, s]));
-    return { status: 200, type: HTML, body: catalogPageHtml(sessions, { base: this.o.base, received: receivedSessions(this.o.env), home: this.o.home }) };
+    return { status: 200, type: HTML, body: catalogPageHtml(sessions, { base: this.o.base, received: receivedSessions(this.o.env), home: this.o.home, unreadable: unreadable.length }) };
   }
 
   private async session(id: string): Promise<CatalogEntry | undefined> {

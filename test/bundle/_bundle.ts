@@ -2,26 +2,18 @@
 // a receiver with one session already installed (so "nothing was installed"
 // means "the projects folder is exactly as it was"), cheap scrypt parameters,
 // and the byte-exact check of an install (every byte but the rewritten cwd).
-import { afterAll, expect } from "bun:test";
+import { expect } from "bun:test";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { listSessions, sessionFiles } from "../../src/catalog/catalog.ts";
 import type { ScryptParams } from "../../src/crypto/bundle_kdf.ts";
-import type { OfferedSession } from "../../src/transfer/send.ts";
+import type { OfferedSession } from "../../src/catalog/entry.ts";
 import { writeSession, writeStore, type FixtureSession, type SessionSpec } from "../fixtures/store.ts";
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+import { tempDir } from "../support/cleanup.ts";
 
-export function tempDir(prefix = "ccshare-bundle-"): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
+export { tempDir };
 
 /** scrypt at N = 2^10: milliseconds instead of a second; the header carries it, so import follows. */
 export function fastScrypt(): ScryptParams {
@@ -52,7 +44,7 @@ export function sharer(specs?: SessionSpec[]): Store {
 
 /** What `export --all` offers from a store: every session with its files, as the CLI finds them. */
 export async function offered(store: Store): Promise<OfferedSession[]> {
-  const entries = await listSessions({ env: store.env });
+  const entries = (await listSessions({ env: store.env })).sessions;
   return Promise.all(entries.map(async (entry) => ({ entry, files: await sessionFiles(entry, store.env) })));
 }
 

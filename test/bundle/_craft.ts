@@ -8,7 +8,8 @@ import { exportBundle } from "../../src/bundle/export.ts";
 import { LEAD_BYTES, MAGIC } from "../../src/bundle/format.ts";
 import { importBundle } from "../../src/bundle/import.ts";
 import { sealBundle } from "../../src/bundle/write.ts";
-import { encodeMessage, type Record } from "../../src/pack/records.ts";
+import { encodeMessage } from "../../src/pack/cbor.ts";
+import { encodeRecord, type Record } from "../../src/pack/records.ts";
 import { fastScrypt, offered, receiver, sharer, snapshot, tempDir, type Receiver } from "./_bundle.ts";
 import { concat } from "../../src/bytes/concat.ts";
 export { concat };
@@ -84,8 +85,9 @@ export function handmadeHeader(fields: { [key: string]: unknown }, o: { version?
 /** An authentic bundle: the right passphrase, sealed correctly, carrying exactly `records`. */
 export async function authentic(records: Record[], count = 1): Promise<string> {
   const out = join(tempDir(), "authentic.ccs");
+  // Final exactly where a record is `done`, as sessionStream marks it.
   async function* stream() {
-    yield* records;
+    for (const record of records) yield { plain: encodeRecord(record), final: record.k === "done" };
   }
   await sealBundle({ out, passphrase: PASSPHRASE, scrypt: fastScrypt(), count, records: stream() });
   return out;

@@ -1,8 +1,8 @@
-// A fresh Claude Code home per test: its own config dir and cache dir. Each
-// test file calls `afterAll(removeTempHomes)` (bun test runs no exit hooks).
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+// A fresh Claude Code home per test: its own config dir and cache dir, removed
+// after the run (test/support/cleanup.ts).
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "../support/cleanup.ts";
 
 export interface TempHome {
   home: string;
@@ -10,14 +10,8 @@ export interface TempHome {
   env: Record<string, string>;
 }
 
-const homes: string[] = [];
-export function removeTempHomes(): void {
-  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
-}
-
 export function tempHome(o: { configured?: boolean } = {}): TempHome {
-  const home = mkdtempSync(join(tmpdir(), "ccshare-catalog-"));
-  homes.push(home);
+  const home = tempDir("ccshare-catalog-");
   const configDir = join(home, ".claude");
   mkdirSync(configDir, { recursive: true });
   const env: Record<string, string> = { HOME: home, XDG_CACHE_HOME: join(home, ".cache") };

@@ -1,7 +1,7 @@
 // A conversation as it is shown (src/catalog/conversation.ts and the pieces
 // under it): calls paired by tool_use_id, subagents at their calls, pages that
 // add up to the whole, and tokens counted once per response.
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { conversation, outline, type ConversationEvent } from "../../src/catalog/conversation.ts";
@@ -13,9 +13,7 @@ import { UsageCount } from "../../src/catalog/usage.ts";
 import { Transcript, uuidFrom } from "../fixtures/lines.ts";
 import { writeRichSession } from "../fixtures/rich_session.ts";
 import { writeBigStore } from "../fixtures/store.ts";
-import { removeTempHomes, tempHome } from "./_env.ts";
-
-afterAll(removeTempHomes);
+import { tempHome } from "./_env.ts";
 
 const tool = (id: string, name = "Read"): TranscriptEntry => ({ kind: "tool", tool: name, text: id, id });
 const result = (id: string): TranscriptEntry => ({ kind: "result", text: `result of ${id}`, id });

@@ -1,10 +1,9 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { findSession } from "../../src/catalog/catalog.ts";
 import { AmbiguousSessionError, SessionNotFoundError, UsageError } from "../../src/errors.ts";
 import { writeSession } from "../fixtures/store.ts";
-import { removeTempHomes, tempHome } from "./_env.ts";
+import { tempHome } from "./_env.ts";
 
-afterAll(removeTempHomes);
 
 describe("finding one session", () => {
   const { configDir, env } = tempHome();

@@ -1,17 +1,16 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findSession, listSessions, sessionFiles } from "../../src/catalog/catalog.ts";
 import { writeSession } from "../fixtures/store.ts";
-import { removeTempHomes, tempHome } from "./_env.ts";
+import { tempHome } from "./_env.ts";
 
-afterAll(removeTempHomes);
 
 describe("storage layouts", () => {
   test("2.1.x subagents under <id>/subagents/ (workflows one level deeper) are counted and travel with the session", async () => {
     const { configDir, env } = tempHome();
     const s = writeSession(configDir, { era: "2.1", cwd: "/home/alice/src/app", subagents: 3, tools: 1 });
-    const [entry] = await listSessions({ env });
+    const [entry] = (await listSessions({ env })).sessions;
     expect(entry!.subagents).toBe(3);
     const files = (await sessionFiles(entry!, env)).map((f) => f.path);
     expect(files[0]).toBe(`${s.id}.jsonl`);
@@ -24,7 +23,7 @@ describe("storage layouts", () => {
     const { configDir, env } = tempHome();
     const mine = writeSession(configDir, { era: "2.0", cwd: "/home/alice/src/app", subagents: 2, seed: "mine" });
     const theirs = writeSession(configDir, { era: "2.0", cwd: "/home/alice/src/app", subagents: 1, seed: "theirs" });
-    const byId = new Map((await listSessions({ env })).map((e) => [e.id, e]));
+    const byId = new Map(((await listSessions({ env })).sessions).map((e) => [e.id, e]));
     expect(byId.get(mine.id)!.subagents).toBe(2);
     expect(byId.get(theirs.id)!.subagents).toBe(1);
     const files = await sessionFiles(byId.get(mine.id)!, env);
@@ -35,7 +34,7 @@ describe("storage layouts", () => {
   test("bytes are the session file plus its folder and its agent files", async () => {
     const { configDir, env } = tempHome();
     const s = writeSession(configDir, { era: "2.1", cwd: "/home/alice/src/app", subagents: 2 });
-    const [entry] = await listSessions({ env });
+    const [entry] = (await listSessions({ env })).sessions;
     const files = await sessionFiles(entry!, env);
     expect(entry!.bytes).toBe(files.reduce((n, f) => n + f.size, 0));
     expect(entry!.bytes).toBe(s.bytes);
@@ -45,7 +44,7 @@ describe("storage layouts", () => {
   test("1.0.x inline sidechain lines are not messages and not subagent files", async () => {
     const { configDir, env } = tempHome();
     const s = writeSession(configDir, { era: "1.0", cwd: "/Users/alice/src/legacy", subagents: 2 });
-    const [entry] = await listSessions({ env });
+    const [entry] = (await listSessions({ env })).sessions;
     expect(entry).toMatchObject({ messages: s.messages, subagents: 0, title: s.title, version: "1.0.72" });
   });
 
@@ -53,7 +52,7 @@ describe("storage layouts", () => {
     const { configDir, env } = tempHome();
     const paths = ["C:\\Users\\Bob\\My Proj", "/tmp/café/😀x", "/home/u/my_project.v2", `/home/u/${"deep-".repeat(50)}end`];
     for (const cwd of paths) writeSession(configDir, { era: "2.1", cwd, seed: cwd });
-    const listed = await listSessions({ env });
+    const listed = (await listSessions({ env })).sessions;
     expect(listed.map((e) => e.project).sort()).toEqual([...paths].sort());
     expect(listed.find((e) => e.project.startsWith("C:"))!.folder).toBe("C--Users-Bob-My-Proj");
     expect(listed.find((e) => e.project.includes("deep"))!.folder.length).toBeGreaterThan(200);
@@ -62,14 +61,14 @@ describe("storage layouts", () => {
   test("a relocated session's project is its last relocated cwd", async () => {
     const { configDir, env } = tempHome();
     writeSession(configDir, { era: "2.1", cwd: "/home/alice/old", relocatedTo: "/home/alice/new" });
-    expect((await listSessions({ env }))[0]!.project).toBe("/home/alice/new");
+    expect(((await listSessions({ env })).sessions)[0]!.project).toBe("/home/alice/new");
   });
 
   test("a forked session takes its id from the file name, not from its copied lines", async () => {
     const { configDir, env } = tempHome();
     const parent = writeSession(configDir, { era: "2.1", cwd: "/home/alice/src/app", seed: "parent" });
     const fork = writeSession(configDir, { era: "2.1", cwd: "/home/alice/src/app", forkOf: parent, seed: "fork" });
-    const listed = await listSessions({ env });
+    const listed = (await listSessions({ env })).sessions;
     expect(listed.map((e) => e.id).sort()).toEqual([parent.id, fork.id].sort());
     expect(listed.find((e) => e.id === fork.id)).toMatchObject({ messages: fork.messages, firstPrompt: fork.firstPrompt });
     expect((await findSession(fork.id.slice(0, 12), env)).id).toBe(fork.id);
@@ -79,7 +78,7 @@ describe("storage layouts", () => {
     const { home, env } = tempHome({ configured: false });
     const current = writeSession(join(home, ".claude"), { era: "2.1", cwd: "/home/alice/a" });
     const legacy = writeSession(join(home, ".config", "claude"), { era: "1.0", cwd: "/home/alice/b" });
-    expect((await listSessions({ env })).map((e) => e.id).sort()).toEqual([current.id, legacy.id].sort());
+    expect(((await listSessions({ env })).sessions).map((e) => e.id).sort()).toEqual([current.id, legacy.id].sort());
     const files = await sessionFiles(await findSession(legacy.id, env), env);
     expect(files[0]!.abs).toBe(join(home, ".config", "claude", "projects", legacy.folder, `${legacy.id}.jsonl`));
   });
@@ -90,6 +89,6 @@ describe("storage layouts", () => {
     writeSession(join(home, ".config", "claude"), { era: "1.0", cwd: "/home/alice/b" });
     mkdirSync(join(home, "elsewhere"), { recursive: true });
     writeFileSync(join(home, "elsewhere", "x"), "");
-    expect((await listSessions({ env })).map((e) => e.id)).toEqual([mine.id]);
+    expect(((await listSessions({ env })).sessions).map((e) => e.id)).toEqual([mine.id]);
   });
 });

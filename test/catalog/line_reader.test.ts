@@ -1,13 +1,12 @@
-import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CUT_HEAD, CUT_TAIL, forEachLine, linesOf, MAX_LINE } from "../../src/catalog/line_reader.ts";
-import { removeTempHomes, tempHome } from "./_env.ts";
+import { tempHome } from "./_env.ts";
 
 // Large files and child processes: generous on a loaded machine (bunfig's timeout is not applied).
 setDefaultTimeout(60_000);
 
-afterAll(removeTempHomes);
 
 function file(content: string): string {
   const path = join(tempHome().home, "lines.jsonl");

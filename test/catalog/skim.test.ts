@@ -1,15 +1,14 @@
-import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { Buffer } from "node:buffer";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { factsOf, skimLine } from "../../src/catalog/skim.ts";
 import { writeBigStore, writeStore } from "../fixtures/store.ts";
-import { removeTempHomes, tempHome } from "./_env.ts";
+import { tempHome } from "./_env.ts";
 
 // Large files and child processes: generous on a loaded machine (bunfig's timeout is not applied).
 setDefaultTimeout(60_000);
 
-afterAll(removeTempHomes);
 
 function jsonlFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {

@@ -1,17 +1,16 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { listSessions } from "../../src/catalog/catalog.ts";
 import { Transcript, uuidFrom } from "../fixtures/lines.ts";
 import { writeDecoys, writeSession } from "../fixtures/store.ts";
-import { removeTempHomes, tempHome } from "./_env.ts";
+import { tempHome } from "./_env.ts";
 
-afterAll(removeTempHomes);
 
 const cwd = "/home/alice/src/app";
 
 async function idsIn(env: Record<string, string>): Promise<string[]> {
-  return (await listSessions({ env })).map((e) => e.id);
+  return ((await listSessions({ env })).sessions).map((e) => e.id);
 }
 
 describe("files that are not sessions", () => {
@@ -87,7 +86,7 @@ describe("files that are not sessions", () => {
         { sessionId: uuidFrom("ghost"), summary: "Ghost", messageCount: 5, projectPath: "/nowhere" },
       ],
     }));
-    const listed = await listSessions({ env });
+    const listed = (await listSessions({ env })).sessions;
     expect(listed.map((e) => [e.id, e.title, e.messages, e.project, e.branch])).toEqual([[s.id, s.title, s.messages, cwd, "main"]]);
   });
 

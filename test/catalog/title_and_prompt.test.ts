@@ -1,10 +1,9 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { listSessions } from "../../src/catalog/catalog.ts";
 import { flattenPrompt, pickPrompt } from "../../src/catalog/first_prompt.ts";
 import { writeSession, type TitleSource } from "../fixtures/store.ts";
-import { removeTempHomes, tempHome } from "./_env.ts";
+import { tempHome } from "./_env.ts";
 
-afterAll(removeTempHomes);
 
 describe("the title", () => {
   const sources: TitleSource[] = ["custom-title", "ai-title", "last-prompt", "summary", "first-prompt"];
@@ -12,7 +11,7 @@ describe("the title", () => {
     test(`comes from ${source} when that is the best source present (lower ones present too)`, async () => {
       const { configDir, env } = tempHome();
       const s = writeSession(configDir, { era: "2.1", cwd: "/home/alice/src/app", title: source });
-      const [entry] = await listSessions({ env });
+      const [entry] = (await listSessions({ env })).sessions;
       expect(entry!.title).toBe(s.title);
       if (source === "first-prompt") expect(entry!.title).toBe(entry!.firstPrompt);
       else expect(entry!.title).not.toBe(entry!.firstPrompt);
@@ -22,7 +21,7 @@ describe("the title", () => {
   test("the last custom title wins over an earlier one", async () => {
     const { configDir, env } = tempHome();
     const s = writeSession(configDir, { era: "2.1", cwd: "/home/alice/src/app", title: "custom-title" });
-    expect((await listSessions({ env }))[0]!.title).toBe(`Custom title ${s.id.slice(0, 8)} ✨`);
+    expect(((await listSessions({ env })).sessions)[0]!.title).toBe(`Custom title ${s.id.slice(0, 8)} ✨`);
   });
 });
 
@@ -54,20 +53,20 @@ describe("the first prompt", () => {
   test("of a store session falls back to the slash command when no prompt was typed", async () => {
     const { configDir, env } = tempHome();
     writeSession(configDir, { era: "2.1", cwd: "/home/alice/src/cli", title: "first-prompt", slashCommand: "/cost", prompts: [] });
-    expect((await listSessions({ env }))[0]).toMatchObject({ firstPrompt: "/cost", title: "/cost" });
+    expect(((await listSessions({ env })).sessions)[0]).toMatchObject({ firstPrompt: "/cost", title: "/cost" });
   });
 
   test("after a slash command is the first typed prompt, and the command's lines count as messages", async () => {
     const { configDir, env } = tempHome();
     const s = writeSession(configDir, { era: "2.0", cwd: "/home/alice/src/cli", title: "first-prompt", slashCommand: "/init", prompts: ["Typed after init"] });
-    expect((await listSessions({ env }))[0]).toMatchObject({ firstPrompt: "Typed after init", messages: s.messages });
+    expect(((await listSessions({ env })).sessions)[0]).toMatchObject({ firstPrompt: "Typed after init", messages: s.messages });
     expect(s.messages).toBe(4);
   });
 
   test("is never a compaction summary, and a compaction summary is not a message", async () => {
     const { configDir, env } = tempHome();
     const s = writeSession(configDir, { era: "2.1", cwd: "/home/alice/src/app", title: "first-prompt", compaction: true, prompts: ["Before compaction", "After compaction"] });
-    expect((await listSessions({ env }))[0]).toMatchObject({ firstPrompt: "Before compaction", messages: 4 });
+    expect(((await listSessions({ env })).sessions)[0]).toMatchObject({ firstPrompt: "Before compaction", messages: 4 });
     expect(s.messages).toBe(4);
   });
 });

@@ -1,12 +1,11 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { transcriptEntries, toolSummary, type TranscriptEntry } from "../../src/catalog/transcript.ts";
 import { Transcript, uuidFrom } from "../fixtures/lines.ts";
 import { writeSession } from "../fixtures/store.ts";
-import { removeTempHomes, tempHome } from "./_env.ts";
+import { tempHome } from "./_env.ts";
 
-afterAll(removeTempHomes);
 
 const cwd = "/home/alice/src/app";
 

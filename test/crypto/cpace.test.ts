@@ -1,4 +1,5 @@
-// Known-answer tests: ../shared/vectors/cpace-draft21.json, section
+// Known-answer tests: test/vectors/cpace-draft21.json (a copy of the published
+// vectors, see test/vectors/README.md), section
 // CPACE-RISTR255-SHA512 (draft-irtf-cfrg-cpace-21 appendix B.3) and the string
 // utilities of appendix A. Every field of those sections is checked.
 import { describe, expect, test } from "bun:test";
@@ -48,7 +49,7 @@ interface StringVectors {
   transcript_oc: Record<string, string>;
 }
 
-const file = JSON.parse(readFileSync(join(import.meta.dir, "../../../shared/vectors/cpace-draft21.json"), "utf8"));
+const file = JSON.parse(readFileSync(join(import.meta.dir, "../vectors/cpace-draft21.json"), "utf8"));
 const v = file["CPACE-RISTR255-SHA512"] as RistrettoVectors;
 const strings = file.string_utilities as StringVectors;
 

@@ -1,11 +1,11 @@
 // Driving `ccshare share` and `ccshare receive` (the compiled binary) inside an
 // isolated network namespace, where real mDNS runs and nothing reaches the LAN.
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, writeSync } from "node:fs";
 import { join, relative } from "node:path";
 import { codeText, Transcript, uuidFrom } from "../fixtures/lines.ts";
 import { isolatedEnv, lines, requireBinary, start } from "../support/bin.ts";
 import type { Netns } from "../support/netns.ts";
+import { tempDir } from "../support/cleanup.ts";
 
 export interface Person {
   env: Record<string, string>;
@@ -17,7 +17,7 @@ export interface Person {
 
 export function person(): Person {
   const { env, home, configDir } = isolatedEnv();
-  const project = realpathSync(mkdtempSync(join(tmpdir(), "ccshare-e2e-project-")));
+  const project = realpathSync(tempDir("ccshare-e2e-project-"));
   return { env, home, configDir, project };
 }
 

@@ -1,5 +1,6 @@
-// The proof the product works (DESIGN.md §6): sessions installed by install()
-// are resumed by the real Claude Code, which sends the installed conversation to
+// The proof the product works (DESIGN.md §6): sessions handed over as a user
+// does it (the compiled binary's export, then import: the receive path of
+// install/incoming.ts) are resumed by the real Claude Code, which sends the installed conversation to
 // a loopback stand-in for the model API (SESSIONS-FORMAT.md "Resume, and what
 // an install must do").
 //
@@ -12,9 +13,9 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { install } from "../../src/install/install.ts";
 import type { FixtureSession, SessionSpec } from "../fixtures/store.ts";
-import { receiver, source, stage, tempDir, type Receiver } from "../install/_stage.ts";
+import { receiver, source, tempDir } from "../install/_stage.ts";
+import { handOver } from "../support/hand_over.ts";
 import { claudeCodeExecutable } from "../support/claude_code.ts";
 import { startModelApi } from "../support/model_api.ts";
 import { resumeWith, type Resumed } from "../support/resume.ts";
@@ -26,7 +27,7 @@ beforeAll(() => {
   claude = claudeCodeExecutable();
 }, 600_000);
 
-/** One session written by the fixture generator, staged as the decoder would leave it. */
+/** One session written by the fixture generator into a sharer's store. */
 function shared(spec: SessionSpec): { session: FixtureSession; sourceConfig: string } {
   const src = source([spec]);
   return { session: src.sessions[0]!, sourceConfig: src.config };
@@ -78,7 +79,7 @@ describe("claude after install", () => {
       const { session, sourceConfig } = shared({ era, cwd: "/home/alice/src/app", subagents: 2, tools: 2, seed: `e2e-${era}` });
       const r = receiver();
       const target = tempDir("ccshare-target-");
-      const result = await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
+      const result = await handOver({ id: session.id, from: sourceConfig, to: r.config, into: target });
       expect(result.installed.map((i) => i.id)).toEqual([session.id]);
       expectResumed(await resumeWith(claude, session.id, target, r), session);
     }, 120_000);
@@ -90,7 +91,7 @@ describe("claude after install", () => {
       const { session, sourceConfig } = shared({ era, cwd: "C:\\Users\\Bob\\app", subagents, seed: `e2e-continue-${era}` });
       const r = receiver();
       const target = tempDir("ccshare-target-");
-      await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
+      await handOver({ id: session.id, from: sourceConfig, to: r.config, into: target });
       expectResumed(await resumeWith(claude, "latest", target, r), session);
     }, 120_000);
   }
@@ -100,7 +101,7 @@ describe("claude after install", () => {
     const r = receiver();
     const elsewhere = tempDir("ccshare-elsewhere-");
     const target = tempDir("ccshare-target-");
-    await install({ staged: [stage(session, sourceConfig)], into: elsewhere, env: r.env });
+    await handOver({ id: session.id, from: sourceConfig, to: r.config, into: elsewhere });
     const run = await resumeWith(claude, "latest", target, r);
     // Claude Code starts a new conversation: the model gets the prompt but none of the installed texts.
     expect(sentTexts(run, [session.texts[0]!, "continue"])).toEqual({ [session.texts[0]!]: false, continue: true });
@@ -111,7 +112,7 @@ describe("claude after install", () => {
     const someoneElse = receiver();
     const r = receiver();
     const target = tempDir("ccshare-target-");
-    await install({ staged: [stage(session, sourceConfig)], into: target, env: someoneElse.env });
+    await handOver({ id: session.id, from: sourceConfig, to: someoneElse.config, into: target });
     const run = await resumeWith(claude, session.id, target, r);
     expect(run.output).toContain(`${NOT_FOUND}: ${session.id}`);
     expect(run.bodies).toEqual([]);
@@ -122,12 +123,11 @@ describe("claude after install", () => {
     const { session, sourceConfig } = shared({ era: "2.1", cwd: "/home/alice/src/app", subagents: 1, seed: "e2e-renamed" });
     const r = receiver();
     const target = tempDir("ccshare-target-");
-    await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
+    await handOver({ id: session.id, from: sourceConfig, to: r.config, into: target });
     // The same id arrives again with different content (the sharer edited the conversation).
-    const changed = stage(session, sourceConfig);
-    const transcript = join(changed.dir, `${session.id}.jsonl`);
+    const transcript = join(sourceConfig, "projects", session.folder, `${session.id}.jsonl`);
     writeFileSync(transcript, readFileSync(transcript, "utf8").replaceAll(session.texts[0]!, "The renamed variant asks about marker-renamed-7731"));
-    const result = await install({ staged: [changed], into: target, env: r.env });
+    const result = await handOver({ id: session.id, from: sourceConfig, to: r.config, into: target });
     const newId = result.installed[0]!.newId!;
     expect(newId).toMatch(/^[0-9a-f-]{36}$/);
     const renamed = await resumeWith(claude, newId, target, r);
@@ -141,7 +141,7 @@ describe("claude after install", () => {
     const r = receiver();
     const target = join(tempDir("ccshare-target-"), "a-rather-long-directory-name-".repeat(8), "project");
     mkdirSync(target, { recursive: true });
-    const result = await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
+    const result = await handOver({ id: session.id, from: sourceConfig, to: r.config, into: target });
     expect(result.folder.length - join(r.config, "projects/").length).toBeGreaterThan(200);
     expectResumed(await resumeWith(claude, "latest", target, r), session);
   }, 120_000);
@@ -151,7 +151,7 @@ describe("claude after install", () => {
     const r = receiver();
     const target = join(tempDir("ccshare-target-"), "café", "😀 proj");
     mkdirSync(target, { recursive: true });
-    await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
+    await handOver({ id: session.id, from: sourceConfig, to: r.config, into: target });
     expectResumed(await resumeWith(claude, "latest", realpathSync(target), r), session);
   }, 120_000);
 
@@ -160,7 +160,7 @@ describe("claude after install", () => {
     const r = receiver();
     const target = join(tempDir("ccshare-target-"), "cafe\u0301");
     mkdirSync(target);
-    await install({ staged: [stage(session, sourceConfig)], into: target, env: r.env });
+    await handOver({ id: session.id, from: sourceConfig, to: r.config, into: target });
     expectResumed(await resumeWith(claude, "latest", target, r), session);
   }, 120_000);
 
@@ -168,7 +168,7 @@ describe("claude after install", () => {
     const { session, sourceConfig } = shared({ era: "2.1", cwd: "/home/alice/src/app", seed: "e2e-dirname" });
     const r = receiver();
     const target = tempDir("ccshare-target-");
-    const result = await install({ staged: [stage(session, sourceConfig)], into: target, env: { ...r.env, CLAUDE_CODE_PROJECT_DIR_NAME: "team-project" } });
+    const result = await handOver({ id: session.id, from: sourceConfig, to: r.config, into: target, env: { CLAUDE_CODE_PROJECT_DIR_NAME: "team-project" } });
     expect(result.folder).toBe(join(r.config, "projects", "team-project"));
     expectResumed(await resumeWith(claude, "latest", target, r, { CLAUDE_CODE_PROJECT_DIR_NAME: "team-project" }), session);
   }, 120_000);

@@ -1,24 +1,20 @@
-// Test helpers for install(): a source store written by the fixture generator,
-// its sessions "received" into staging dirs (what pack/decode hands over), and
-// a fresh receiver (HOME + CLAUDE_CONFIG_DIR) per test. Temp dirs are removed
-// when the test file ends.
-import { afterAll } from "bun:test";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+// Test helpers for the installer: a source store written by the fixture
+// generator, its sessions copied out as a sharer would send them, and a fresh
+// receiver (HOME + CLAUDE_CONFIG_DIR) per test. install() here is the path a
+// user's receive takes: each file goes through the real encoder and CBOR, then
+// through install/incoming.ts (Unpacker, line edits on arrival, prepare,
+// commit). Temp dirs are removed when the test file ends.
+import { copyFileSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { StagedSession } from "../../src/install/install.ts";
+import { Incoming, type IncomingOptions } from "../../src/install/incoming.ts";
+import type { InstallResult } from "../../src/install/install.ts";
+import { fileRecords } from "../../src/pack/encode.ts";
+import { decodeRecord, encodeRecord, type CatalogSession, type Record as PackRecord } from "../../src/pack/records.ts";
 import { writeSession, type FixtureSession, type SessionSpec } from "../fixtures/store.ts";
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+import { tempDir } from "../support/cleanup.ts";
 
-export function tempDir(prefix = "ccshare-install-"): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
+export { tempDir };
 
 export interface Receiver {
   home: string;
@@ -40,9 +36,19 @@ export function source(specs: SessionSpec[]): { config: string; sessions: Fixtur
   return { config, sessions: specs.map((spec) => writeSession(config, spec)) };
 }
 
-/** Copies a fixture session's files into a fresh staging dir, as the decoder would leave them. */
-export function stage(session: FixtureSession, sourceConfig: string): StagedSession {
-  const dir = tempDir("ccshare-staged-");
+/** A session as a sharer offers it: its files in a dir of their own (tests may change them), and the project it records. */
+export interface SentSession {
+  id: string;
+  /** The cwd the sharer's catalog gives for it. */
+  project: string;
+  dir: string;
+  /** Relative paths, in the order they are sent. */
+  files: string[];
+}
+
+/** Copies a fixture session's files into a fresh dir, to be sent from there. */
+export function stage(session: FixtureSession, sourceConfig: string): SentSession {
+  const dir = tempDir("ccshare-sent-");
   for (const file of session.files) {
     const to = join(dir, file);
     mkdirSync(dirname(to), { recursive: true });
@@ -51,6 +57,53 @@ export function stage(session: FixtureSession, sourceConfig: string): StagedSess
   return { id: session.id, project: session.cwd, dir, files: [...session.files] };
 }
 
+export function catalogSession(s: { id: string; project: string; files: string[] }): CatalogSession {
+  return { id: s.id, title: s.id, firstPrompt: "", project: s.project, branch: "", messages: 1, created: "", modified: "", bytes: 0, files: s.files.length, subagents: 0, version: "" };
+}
+
+/** Every record a sharer sends after the catalog, for these sessions, through CBOR as a peer decodes it. */
+export async function* sent(sessions: SentSession[], o: { chunkBytes?: number } = {}): AsyncGenerator<PackRecord> {
+  for (const s of sessions) {
+    for (const path of s.files) {
+      const abs = join(s.dir, path);
+      for await (const r of fileRecords({ path, abs, size: statSync(abs).size }, s.id, o)) yield decodeRecord(encodeRecord(r));
+    }
+  }
+  yield { k: "done" };
+}
+
+/** Receives `records` (what follows the catalog) as a live receive or an import does, aborting on any failure as the CLI does. */
+export async function receive(o: IncomingOptions, records: AsyncIterable<PackRecord> | Iterable<PackRecord>): Promise<InstallResult> {
+  const incoming = await Incoming.open(o);
+  try {
+    for await (const record of records) await incoming.accept(record);
+    return await incoming.install();
+  } catch (error) {
+    await incoming.abort();
+    throw error;
+  } finally {
+    await incoming.dispose();
+  }
+}
+
+/** The error a receive of `records` is refused with, after the abort and dispose a receiver does then; undefined if it installed. */
+export async function refusal(o: IncomingOptions, records: AsyncIterable<PackRecord> | Iterable<PackRecord>): Promise<unknown> {
+  try {
+    await receive(o, records);
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+/**
+ * Receives `staged` through install/incoming.ts and installs it into `into`.
+ * `sourceProject` stands for the project the sharer's catalog records.
+ */
+export async function install(o: { staged: SentSession[]; into: string; env: Record<string, string | undefined>; now?: Date; sourceProject?: string; chunkBytes?: number }): Promise<InstallResult> {
+  const catalog = o.staged.map((s) => catalogSession({ ...s, project: o.sourceProject ?? s.project }));
+  return receive({ catalog, wanted: new Set(o.staged.map((s) => s.id)), into: o.into, env: o.env, now: o.now }, sent(o.staged, { chunkBytes: o.chunkBytes }));
+}
 /** Every path under `dir`, relative, "/"-separated, sorted (dirs end with "/"). */
 export function tree(dir: string): string[] {
   const out: string[] = [];

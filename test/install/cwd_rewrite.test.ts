@@ -2,7 +2,8 @@
 // line edit it is applied with.
 import { describe, expect, test } from "bun:test";
 import { cwdRewrite } from "../../src/install/cwd_rewrite.ts";
-import { editLine, parseLine, topLevelValueSpans, type LineEdit } from "../../src/install/line_edit.ts";
+import type { LineEdit } from "../../src/install/line_edit.ts";
+import { editLine, parseLine, topLevelValueSpans } from "../support/reference_editor.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

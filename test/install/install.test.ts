@@ -4,9 +4,10 @@
 import { describe, expect, test } from "bun:test";
 import { appendFileSync, chmodSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { install, resumeCommand } from "../../src/install/install.ts";
+import { ProtocolError } from "../../src/errors.ts";
+import { resumeCommand } from "../../src/install/resume_command.ts";
 import { writeSession } from "../fixtures/store.ts";
-import { parsedLines, receiver, source, stage, tempDir, tree } from "./_stage.ts";
+import { install, parsedLines, receiver, source, stage, tempDir, tree } from "./_stage.ts";
 
 const NOW = new Date("2026-08-01T09:30:00.000Z");
 
@@ -177,12 +178,12 @@ describe("install", () => {
     expect(ids).toEqual(new Set([parent.id, result.installed[0]!.newId]));
   });
 
-  test("installs a session listed twice in one install once", async () => {
+  test("hostile: a session sent twice in one stream is refused, and nothing is installed", async () => {
     const src = source([{ era: "2.1", cwd: "/home/alice/src/app" }]);
     const s = src.sessions[0]!;
-    const result = await install({ staged: [stage(s, src.config), stage(s, src.config)], into: tempDir(), env: receiver().env });
-    expect(result.installed.length).toBe(1);
-    expect(result.skipped).toEqual([{ id: s.id, reason: "listed twice in this install" }]);
+    const r = receiver();
+    await expect(install({ staged: [stage(s, src.config), stage(s, src.config)], into: tempDir(), env: r.env })).rejects.toBeInstanceOf(ProtocolError);
+    expect(tree(join(r.config, "projects")).filter((p) => !p.endsWith("/"))).toEqual([]);
   });
 
   test("uses sourceProject as the root to move, so a session started in a subfolder keeps its place", async () => {

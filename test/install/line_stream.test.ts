@@ -1,27 +1,20 @@
 // install/line_stream.ts: a file edited as it arrives in chunks gives exactly
-// the bytes the staged copy gives (file_copy.ts), wherever the chunks are cut.
+// the bytes of the slow reference editor on the whole file, wherever the chunks are cut.
 import { describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { concat } from "../../src/bytes/concat.ts";
 import { cwdRewrite } from "../../src/install/cwd_rewrite.ts";
-import { copyFile } from "../../src/install/file_copy.ts";
 import { lineEditor } from "../../src/install/line_edit.ts";
 import { LineEditStream } from "../../src/install/line_stream.ts";
-import { tempDir } from "./_stage.ts";
+import { referenceEdit } from "../support/reference_editor.ts";
 
 const SOURCE = "/home/alice/app";
 const TARGET = "/srv/bob/app";
 const filter = () => lineEditor({ cwd: cwdRewrite(SOURCE, TARGET) });
 const bytes = (text: string) => new TextEncoder().encode(text);
 
-/** What copyFile() writes for `input` with the same edits: the reference. */
+/** What the reference editor makes of the whole of `input` with the same edits. */
 async function copied(input: Uint8Array): Promise<Uint8Array> {
-  const dir = tempDir("ccshare-line-stream-");
-  writeFileSync(join(dir, "in.jsonl"), input);
-  await copyFile({ from: join(dir, "in.jsonl"), to: join(dir, "out.jsonl"), shownAs: "in.jsonl", mtime: new Date(), filter: filter() });
-  return new Uint8Array(await readFile(join(dir, "out.jsonl")));
+  return referenceEdit(input, { cwd: cwdRewrite(SOURCE, TARGET) });
 }
 
 /** `input` pushed in chunks cut at `cuts`, then end(): every output copied as it comes (views are reused). */
@@ -53,7 +46,7 @@ const SAMPLE = bytes(
 );
 
 describe("LineEditStream", () => {
-  test("gives copyFile()'s bytes for every single cut point, including inside a line and a multi-byte character", async () => {
+  test("gives the reference editor's bytes for every single cut point, including inside a line and a multi-byte character", async () => {
     const expected = await copied(SAMPLE);
     expect(new TextDecoder().decode(expected)).toContain(`"cwd":"${TARGET}/sub"`);
     for (let cut = 0; cut <= SAMPLE.length; cut++) expect(streamed(SAMPLE, [cut])).toEqual(expected);

@@ -3,8 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { install } from "../../src/install/install.ts";
-import { receiver, source, stage, tempDir } from "./_stage.ts";
+import { install, receiver, source, stage, tempDir } from "./_stage.ts";
 
 function madeDir(path: string): string {
   mkdirSync(path, { recursive: true });

@@ -3,8 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { install } from "../../src/install/install.ts";
-import { receiver, source, stage, tempDir } from "./_stage.ts";
+import { install, receiver, source, stage, tempDir } from "./_stage.ts";
 
 const NOW = new Date("2026-08-01T09:30:00.000Z");
 

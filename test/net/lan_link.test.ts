@@ -3,14 +3,13 @@
 // our querier must be told the interface. Also: the same code under Deno and
 // as a compiled Bun binary (DESIGN.md: the product ships as both).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { bunPath, repoRoot, run } from "../support/bin.ts";
 import { createNetns, linkNetns, type LinkEnd, type Netns } from "../support/netns.ts";
 import { avahiBrowse, freshRoom, probeSource, startProbe, startZeroconf, type ProbeEvent } from "./lan_support.ts";
+import { tempDir } from "../support/cleanup.ts";
 
-const isFound = (room: string) => (e: ProbeEvent) => e.event === "found" && e.sharer?.room === room;
 const isAdvertised = (e: ProbeEvent) => e.event === "advertised";
 const isOutcome = (e: ProbeEvent) => e.event === "found" || e.event === "error";
 
@@ -113,7 +112,7 @@ describe("mDNS between two namespaces joined by a veth link", () => {
   }, 60_000);
 
   test("a compiled Bun binary advertises and finds (bun build --compile, as the product ships)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ccshare-lan-bin-"));
+    const dir = tempDir("ccshare-lan-bin-");
     try {
       const binary = join(dir, "lan_probe");
       // The release flags that matter here (Makefile): bytecode needs --format=esm.

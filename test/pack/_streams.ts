@@ -2,12 +2,14 @@
 // ones) and feeding them to an Unpacker in a throwaway folder.
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zstdCompressSync } from "node:zlib";
 import { Unpacker, type UnpackedSession } from "../../src/pack/decode.ts";
 import type { Limits } from "../../src/pack/limits.ts";
-import type { Record } from "../../src/pack/records.ts";
+import type { OfferedSession, SessionFile } from "../../src/catalog/entry.ts";
+import { sessionStream } from "../../src/pack/encode.ts";
+import { decodeRecord, type Record } from "../../src/pack/records.ts";
+import { tempDir } from "../support/cleanup.ts";
 
 export const SESSION = "3f2a9c4e-8b1d-4c6e-9a7f-2d5e8c1b4a90";
 export const OTHER_SESSION = "11111111-2222-4333-8444-555555555555";
@@ -34,6 +36,22 @@ export function fileStream(path: string, content: Uint8Array, session = SESSION,
 
 export const DONE: Record = { k: "done" };
 
+/** A session offered with these files and a plain catalog entry (what pack/ needs of one). */
+export function offeredSession(id: string, files: SessionFile[]): OfferedSession {
+  const bytes = files.reduce((n, f) => n + f.size, 0);
+  const when = "2026-07-19T10:00:00.000Z";
+  const entry = { id, title: id, firstPrompt: "", project: "/home/alice/src/app", branch: "", messages: 1, created: when, modified: when, bytes, subagents: 0, version: "2.1.0", folder: "-home-alice-src-app" };
+  return { entry, files };
+}
+
+/** The records after the catalog of a sessionStream, decoded as a peer decodes them: the part an Unpacker takes. */
+export async function* fileParts(sessions: OfferedSession[]): AsyncGenerator<Record> {
+  for await (const { plain } of sessionStream({ sessions })) {
+    const record = decodeRecord(plain);
+    if (record.k !== "catalog") yield record;
+  }
+}
+
 /** A valid transcript, sent first in attack streams so that the staging dir exists when the attack lands. */
 export const TRANSCRIPT = text('{"type":"user","message":{"role":"user","content":"hi"}}\n');
 export function validStart(): Record[] {
@@ -55,7 +73,7 @@ export function removeSandboxes(): void {
 }
 
 export function sandbox(o: { wanted?: string[]; limits?: Partial<Limits> } = {}): Sandbox {
-  parent ||= mkdtempSync(join(tmpdir(), "ccshare-pack-"));
+  parent ||= tempDir("ccshare-pack-");
   const root = mkdtempSync(join(parent, "box-"));
   const staging = join(root, "staging");
   return { root, staging, unpacker: new Unpacker(staging, { wantedIds: new Set(o.wanted ?? [SESSION]), limits: o.limits }) };

@@ -9,7 +9,8 @@ import {
   TruncatedStreamError,
   UnsafePathError,
 } from "../../src/errors.ts";
-import { decodeRecord, encodeMessage, encodeRecord, type Record } from "../../src/pack/records.ts";
+import { encodeMessage } from "../../src/pack/cbor.ts";
+import { decodeRecord, encodeRecord, type Record } from "../../src/pack/records.ts";
 import { DONE, failureOf, fileStream, leftNothing, OTHER_SESSION, sandbox, SESSION, sha256, text, validStart, zstd, type Sandbox, removeSandboxes } from "./_streams.ts";
 
 afterAll(removeSandboxes);

@@ -6,13 +6,14 @@ import { join } from "node:path";
 import { zstdDecompressSync } from "node:zlib";
 import type { CatalogEntry, SessionFile } from "../../src/catalog/entry.ts";
 import { CcshareError, SessionChangedError } from "../../src/errors.ts";
-import { catalogRecord, catalogRecords, fileRecords, transferRecords } from "../../src/pack/encode.ts";
+import { catalogRecord, catalogRecords, fileRecords, sessionStream } from "../../src/pack/encode.ts";
 import { decodeRecord, encodeRecord, type Record } from "../../src/pack/records.ts";
-import { SESSION, sha256 } from "./_streams.ts";
+import { offeredSession, SESSION, sha256 } from "./_streams.ts";
 import { SEND_CHUNK_BYTES } from "../../src/pack/limits.ts";
+import { tempDir } from "../support/cleanup.ts";
 
 const MiB = 1024 * 1024;
-const dir = mkdtempSync(join(tmpdir(), "ccshare-encode-"));
+const dir = tempDir("ccshare-encode-");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function onDisk(content: Uint8Array, name = `${SESSION}.jsonl`): SessionFile {
@@ -93,10 +94,33 @@ describe("a file becomes file, data..., end", () => {
     await expect(collect(fileRecords(missing, SESSION))).rejects.toBeInstanceOf(CcshareError);
   });
 
-  test("a whole transfer ends with done", async () => {
+  test("a whole transfer is the catalog, each file, then done, and only done is final", async () => {
     const a = onDisk(new TextEncoder().encode("{}\n"));
-    const kinds = (await collect(transferRecords([{ id: SESSION, files: [a] }]))).map((r) => r.k);
-    expect(kinds).toEqual(["file", "data", "end", "done"]);
+    const sent: { k: string; final: boolean }[] = [];
+    for await (const { plain, final } of sessionStream({ sessions: [offeredSession(SESSION, [a])] })) sent.push({ k: decodeRecord(plain).k, final });
+    expect(sent).toEqual(["catalog", "file", "data", "end", "done"].map((k) => ({ k, final: k === "done" })));
+  });
+
+  test("sends only the sessions chosen once the catalog is out, and counts their bytes", async () => {
+    const other = "11111111-2222-4333-8444-555555555555";
+    const a = onDisk(new TextEncoder().encode("{}\n"));
+    const b = onDisk(new TextEncoder().encode('{"a":1}\n'), `${other}.jsonl`);
+    const seen: string[] = [];
+    const chosen: { ids: readonly string[]; total: number }[] = [];
+    const stream = sessionStream({
+      sessions: [offeredSession(SESSION, [a]), offeredSession(other, [b])],
+      choose: async () => {
+        seen.push("choose");
+        return [other];
+      },
+      onChosen: (ids, total) => chosen.push({ ids, total }),
+    });
+    for await (const { plain } of stream) {
+      const record = decodeRecord(plain);
+      seen.push(record.k === "file" ? `file ${record.session}` : record.k);
+    }
+    expect(seen).toEqual(["catalog", "choose", `file ${other}`, "data", "end", "done"]);
+    expect(chosen).toEqual([{ ids: [other], total: b.size }]);
   });
 });
 

@@ -4,7 +4,8 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { ProtocolError } from "../../src/errors.ts";
-import { decodeMessage, decodeRecord, encodeMessage, encodeRecord, type Record } from "../../src/pack/records.ts";
+import { decodeMessage, encodeMessage } from "../../src/pack/cbor.ts";
+import { decodeRecord, encodeRecord, type Record } from "../../src/pack/records.ts";
 import { SESSION, sha256, text } from "./_streams.ts";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");

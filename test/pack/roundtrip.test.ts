@@ -2,22 +2,20 @@
 // encode -> CBOR -> decode and comes out byte-exact, with the modes the
 // installer relies on (SESSIONS-FORMAT.md: files 0600, folders 0700).
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { transferRecords, type OutgoingSession } from "../../src/pack/encode.ts";
-import { decodeRecord, encodeRecord } from "../../src/pack/records.ts";
 import { writeStore } from "../fixtures/store.ts";
-import { sandbox, sha256, unpack, removeSandboxes } from "./_streams.ts";
+import { fileParts, offeredSession, sandbox, sha256, unpack, removeSandboxes } from "./_streams.ts";
+import { tempDir } from "../support/cleanup.ts";
 
 afterAll(removeSandboxes);
 
-const configDir = mkdtempSync(join(tmpdir(), "ccshare-roundtrip-"));
+const configDir = tempDir("ccshare-roundtrip-");
 afterAll(() => rmSync(configDir, { recursive: true, force: true }));
 
 test("every session of a realistic store arrives byte for byte", async () => {
   const fixtures = writeStore(configDir);
-  const outgoing: OutgoingSession[] = fixtures.map((s) => ({
+  const outgoing = fixtures.map((s) => ({
     id: s.id,
     files: s.files.map((path) => {
       const abs = join(configDir, "projects", s.folder, path);
@@ -26,10 +24,7 @@ test("every session of a realistic store arrives byte for byte", async () => {
   }));
   const box = sandbox({ wanted: fixtures.map((s) => s.id) });
   // Through the wire form too: every record encoded and decoded as a peer would see it.
-  async function* wire() {
-    for await (const record of transferRecords(outgoing)) yield decodeRecord(encodeRecord(record));
-  }
-  const sessions = await unpack(box, wire());
+  const sessions = await unpack(box, fileParts(outgoing.map((s) => offeredSession(s.id, s.files))));
 
   expect(sessions.map((s) => s.id)).toEqual(outgoing.map((s) => s.id));
   let files = 0;

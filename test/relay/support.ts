@@ -1,13 +1,13 @@
 // Helpers for relay tests: a relay in a child process (the binary, Deno, or
 // Node), a paired sharer/receiver, raw sockets for attacks, close waiting.
 // Every process is started through test/support/bin.ts, so it is killed by pid.
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Channel } from "../../src/net/channel.ts";
 import { joinRoom, openRoom, type RelayRoom } from "../../src/net/relay_client.ts";
 import { bunPath, cliSource, denoPath, isolatedEnv, lines, requireBinary, run, start } from "../support/bin.ts";
+import { tempDir } from "../support/cleanup.ts";
 
 export type RelayRuntime = "binary" | "deno" | "node";
 
@@ -28,7 +28,7 @@ let nodeBundle: string | undefined;
 /** Node 20 cannot run .ts: bundle the relay command for Node once (see node_entry.ts). */
 async function bundleForNode(): Promise<string> {
   if (nodeBundle) return nodeBundle;
-  const out = join(mkdtempSync(join(tmpdir(), "ccshare-node-")), "relay.mjs");
+  const out = join(tempDir("ccshare-node-"), "relay.mjs");
   const built = await run([bunPath, "build", join(import.meta.dir, "node_entry.ts"), "--target=node", "--format=esm", "--outfile", out]);
   if (built.code !== 0 || !existsSync(out)) throw new Error(`bundling the CLI for Node failed:\n${built.stderr}`);
   return (nodeBundle = out);

@@ -3,13 +3,13 @@
 // installs (from file:// URLs) and refuses a binary that does not match.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot, run } from "../support/bin.ts";
+import { tempDir } from "../support/cleanup.ts";
 
 const version = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")).version as string;
-const scratch = mkdtempSync(join(tmpdir(), "ccshare-release-"));
+const scratch = tempDir("ccshare-release-");
 // A temporary RELEASE_DIR, so a full release someone built in dist/release is left alone.
 const dir = join(scratch, "release");
 const baseUrl = "https://example.com/ccshare/releases/download/v" + version;

@@ -1,10 +1,10 @@
 // Running ccshare as a real child process: the compiled binary (dist/ccshare,
 // built by `make test`) or the source under Bun/Deno. Every spawned process is
-// tracked and killed by its pid when the test file ends.
-import { afterAll } from "bun:test";
-import { existsSync, mkdtempSync, mkdirSync, rmSync } from "node:fs";
+// tracked and killed by its pid when the run ends, if its test did not.
+import { existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { afterRun, tempDir } from "./cleanup.ts";
 
 export const repoRoot = resolve(import.meta.dir, "../..");
 export const binPath = join(repoRoot, "dist/ccshare");
@@ -17,12 +17,10 @@ export function requireBinary(): string {
   return binPath;
 }
 
-const homes: string[] = [];
 
 /** A fresh, isolated environment: its own HOME, CLAUDE_CONFIG_DIR and cache; removed when the test file ends. */
 export function isolatedEnv(extra: Record<string, string> = {}): { env: Record<string, string>; home: string; configDir: string } {
-  const home = mkdtempSync(join(tmpdir(), "ccshare-e2e-"));
-  homes.push(home);
+  const home = tempDir("ccshare-e2e-");
   const configDir = join(home, ".claude");
   mkdirSync(configDir, { recursive: true });
   const env: Record<string, string> = {
@@ -40,9 +38,8 @@ export function isolatedEnv(extra: Record<string, string> = {}): { env: Record<s
 }
 
 const live = new Set<Bun.Subprocess>();
-afterAll(() => {
+afterRun(() => {
   for (const proc of live) if (proc.exitCode === null) proc.kill("SIGKILL");
-  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
 });
 
 export interface RunResult { code: number; stdout: string; stderr: string }

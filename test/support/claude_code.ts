@@ -13,6 +13,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { arch, platform, userInfo } from "node:os";
 import { join, resolve } from "node:path";
+import { tempDir } from "./cleanup.ts";
 
 /** Pinned: the newest release when this harness was written (`npm view @anthropic-ai/claude-code version`). */
 export const CLAUDE_CODE_VERSION = "2.1.330";
@@ -106,7 +107,8 @@ export function claudeEnv(o: { home: string; configDir: string; baseUrl: string;
     XDG_CACHE_HOME: join(o.home, ".cache"),
     XDG_DATA_HOME: join(o.home, ".local", "share"),
     XDG_STATE_HOME: join(o.home, ".local", "state"),
-    TMPDIR: process.env.TMPDIR ?? "/tmp",
+    // Its own, so that what it leaves there is removed with the run's temp dirs.
+    TMPDIR: tempDir("ccshare-claude-tmp-"),
     TERM: "dumb",
     NO_COLOR: "1",
     ANTHROPIC_BASE_URL: o.baseUrl,

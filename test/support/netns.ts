@@ -2,8 +2,8 @@
 // and must never reach the real LAN (DESIGN.md §6). Needs root and iproute2; CI
 // runs as root, so a missing capability is a loud failure, never a skip.
 // Every process started inside is killed by its pid and every namespace deleted
-// by destroy() or, at the latest, when the test file ends.
-import { afterAll } from "bun:test";
+// by destroy() or, at the latest, when the test run ends.
+import { afterRun } from "./cleanup.ts";
 
 export interface NetnsRunResult { code: number; stdout: string; stderr: string }
 
@@ -28,14 +28,10 @@ export interface Netns {
 }
 
 const alive = new Set<Netns>();
-// Benchmarks import this outside the test runner, where afterAll does not exist.
-try {
-  afterAll(async () => {
-    await Promise.all([...alive].map((ns) => ns.destroy()));
-  });
-} catch {
-  // not under `bun test`: callers destroy their namespaces themselves
-}
+// Under `bun test`, at the end of the run; benchmarks destroy their own.
+afterRun(async () => {
+  await Promise.all([...alive].map((ns) => ns.destroy()));
+});
 
 async function runOnHost(cmd: string[], o: NetnsExecOptions = {}): Promise<NetnsRunResult> {
   const proc = Bun.spawn(cmd, { env: o.env ?? (process.env as Record<string, string>), cwd: o.cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });

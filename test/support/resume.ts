@@ -1,13 +1,13 @@
 // Runs the real Claude Code against a loopback stand-in for the model API
 // (DESIGN.md §6) and reports what it sent: the proof an install resumes.
-import { afterAll } from "bun:test";
+import { afterRun } from "./cleanup.ts";
 import { claudeEnv } from "./claude_code.ts";
 import { startModelApi } from "./model_api.ts";
 
 const RUN_TIMEOUT_MS = 90_000;
 
 const running = new Set<Bun.Subprocess>();
-afterAll(() => {
+afterRun(() => {
   for (const proc of running) proc.kill("SIGKILL");
 });
 

@@ -2,27 +2,26 @@
 // sent back in batches (transfer/receive.ts CREDIT_BATCH), and the sharer
 // never has more records in flight than the window it was granted.
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, realpathSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { realpathSync } from "node:fs";
 import { join } from "node:path";
-import { listSessions } from "../../src/catalog/catalog.ts";
+import { listSessions, offerSessions } from "../../src/catalog/catalog.ts";
 import { memoryChannelPair, type Channel } from "../../src/net/channel.ts";
 import { INITIAL_CREDIT } from "../../src/transfer/send.ts";
 import { CREDIT_BATCH, EXTRA_CREDIT, receiveSessions } from "../../src/transfer/receive.ts";
-import { offerSessions } from "../../src/transfer/offer.ts";
 import { sendSessions } from "../../src/transfer/send.ts";
 import { writeSession } from "../fixtures/store.ts";
 import { sourceText } from "../fixtures/lines.ts";
+import { tempDir } from "../support/cleanup.ts";
 
 const ROOM = "F10WC0";
 
 describe("credit", () => {
   test("comes back in batches, one per record, and bounds what the sharer has in flight", async () => {
-    const home = mkdtempSync(join(tmpdir(), "ccshare-flow-"));
+    const home = tempDir("ccshare-flow-");
     const sharerEnv = { CLAUDE_CONFIG_DIR: join(home, "alice"), HOME: home };
     // Prompts big enough for a transcript of many 512 KiB records.
     writeSession(sharerEnv.CLAUDE_CONFIG_DIR, { era: "2.1", cwd: "/home/alice/app", prompts: Array.from({ length: 20 }, (_, i) => `${i} ${sourceText(1_200_000, i)}`) });
-    const offered = await offerSessions(await listSessions({ env: sharerEnv }), sharerEnv);
+    const offered = (await offerSessions((await listSessions({ env: sharerEnv })).sessions, sharerEnv)).sessions;
 
     const [sharerEnd, receiverEnd] = memoryChannelPair();
     // Counted on the wire: records the sharer sent, and messages the receiver sent back.
@@ -52,7 +51,7 @@ describe("credit", () => {
       receiveSessions(receiver, {
         room: ROOM,
         passphrase: "flow words",
-        into: realpathSync(mkdtempSync(join(tmpdir(), "ccshare-flow-into-"))),
+        into: realpathSync(tempDir("ccshare-flow-into-")),
         env: { CLAUDE_CONFIG_DIR: join(home, "bob"), HOME: home },
         choose: async (catalog) => catalog.map((c) => c.id),
       }),

@@ -6,14 +6,14 @@ import fc from "fast-check";
 import { LimitExceededError, PeerGoneError, ProtocolError, TamperedStreamError, TimeoutError, WrongPassphraseError } from "../../src/errors.ts";
 import { memoryChannelPair, type Channel } from "../../src/net/channel.ts";
 import { DEFAULT_LIMITS } from "../../src/pack/limits.ts";
-import { decodeMessage, encodeMessage, type Message } from "../../src/pack/records.ts";
+import { decodeMessage, encodeMessage, type Message } from "../../src/pack/cbor.ts";
 import { MAX_RECORD_PLAINTEXT, handshakeAsReceiver, handshakeAsSharer, type ReceiverSession, type SharerSession } from "../../src/transfer/handshake.ts";
 
 const ROOM = "K7P2QX";
 const PASS = "orbit-maple-tiger-flute";
 const text = (s: string) => new TextEncoder().encode(s);
 const read = (b: Uint8Array) => new TextDecoder().decode(b);
-/** From ../shared/vectors/cpace-draft21.json, B.3.11: not a valid ristretto255 encoding. */
+/** From test/vectors/cpace-draft21.json, B.3.11: not a valid ristretto255 encoding. */
 const INVALID_POINT = Uint8Array.from("2b3c6b8c4f3800e7aef6864025b4ed79bd599117e427c41bd47d93d654b4a51c".match(/../g)!, (b) => parseInt(b, 16));
 
 type Direction = "S->R" | "R->S";

@@ -2,26 +2,25 @@
 // (PROTOCOL.md §6: 60 s by default): the receiver keeps the pipe alive while
 // its picker is open. Here the relay's idle timeout is 1 s and the pick 2.5 s.
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, realpathSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { realpathSync } from "node:fs";
 import { join } from "node:path";
-import { listSessions } from "../../src/catalog/catalog.ts";
+import { listSessions, offerSessions } from "../../src/catalog/catalog.ts";
 import { joinRoom, openRoom } from "../../src/net/relay_client.ts";
 import { startRelay } from "../../src/relay/server.ts";
-import { offerSessions } from "../../src/transfer/offer.ts";
 import { receiveSessions } from "../../src/transfer/receive.ts";
 import { sendSessions } from "../../src/transfer/send.ts";
 import { writeSession } from "../fixtures/store.ts";
+import { tempDir } from "../support/cleanup.ts";
 
 const ROOM = "K33PA1";
 
 async function pickSlowly(keepAliveMs: number): Promise<unknown> {
   const relay = await startRelay({ host: "127.0.0.1", port: 0, limits: { idleTimeoutMs: 1000 } });
-  const home = mkdtempSync(join(tmpdir(), "ccshare-keepalive-"));
+  const home = tempDir("ccshare-keepalive-");
   const sharerEnv = { CLAUDE_CONFIG_DIR: join(home, "alice"), HOME: home };
   const receiverEnv = { CLAUDE_CONFIG_DIR: join(home, "bob"), HOME: home };
   writeSession(sharerEnv.CLAUDE_CONFIG_DIR, { era: "2.1", cwd: "/home/alice/app" });
-  const offered = await offerSessions(await listSessions({ env: sharerEnv }), sharerEnv);
+  const offered = (await offerSessions((await listSessions({ env: sharerEnv })).sessions, sharerEnv)).sessions;
   const room = await openRoom(relay.url, ROOM);
   try {
     const sharing = (async () => {
@@ -30,7 +29,7 @@ async function pickSlowly(keepAliveMs: number): Promise<unknown> {
     const received = receiveSessions(await joinRoom(relay.url, ROOM), {
       room: ROOM,
       passphrase: "slow picker",
-      into: realpathSync(mkdtempSync(join(tmpdir(), "ccshare-keepalive-into-"))),
+      into: realpathSync(tempDir("ccshare-keepalive-into-")),
       env: receiverEnv,
       keepAliveMs,
       choose: async (catalog) => {

@@ -1,13 +1,12 @@
 // A real browser for the viewer's tests: Debian's chromium, headless, driven
-// by puppeteer-core (the only importer of it), one per test file, with a fresh
-// profile in a temp dir that goes with it. And the viewer itself: the compiled
-// binary's `ccshare view --no-open --json`, killed by its pid at the end.
-import { afterAll } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+// by puppeteer-core (the only importer of it), one per test file (each file's
+// afterAll calls closeBrowser), with a fresh profile in a temp dir. And the
+// viewer itself: the compiled binary's `ccshare view --no-open --json`.
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { lines, repoRoot, requireBinary, start } from "../support/bin.ts";
+import { afterRun, tempDir } from "../support/cleanup.ts";
 
 export type { Browser, Page } from "puppeteer-core";
 
@@ -19,29 +18,33 @@ const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
 export const SHOTS = join(repoRoot, "bench", "out");
 
 let browser: Browser | undefined;
-let profile: string | undefined;
+
+function kill(pid: number | undefined): void {
+  try {
+    if (pid) process.kill(pid, "SIGKILL");
+  } catch {
+    // Gone already.
+  }
+}
 
 export async function launchBrowser(): Promise<Browser> {
   if (browser) return browser;
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does.`);
-  profile = mkdtempSync(join(tmpdir(), "ccshare-chromium-"));
+  const profile = tempDir("ccshare-chromium-");
   browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: [...FLAGS, `--user-data-dir=${profile}`] });
+  const pid = browser.process()?.pid;
+  afterRun(() => kill(pid)); // in case a file's afterAll never ran
   return browser;
 }
 
-afterAll(async () => {
-  const pid = browser?.process()?.pid;
-  await browser?.close().catch(() => undefined);
-  if (pid) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // Closed already.
-    }
-  }
+/** Each browser test file's afterAll: the next file starts a browser of its own. */
+export async function closeBrowser(): Promise<void> {
+  const closing = browser;
   browser = undefined;
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
+  const pid = closing?.process()?.pid;
+  await closing?.close().catch(() => undefined);
+  kill(pid);
+}
 
 /** A new page that fails the test on a CSP violation or a script error in it. */
 export async function newPage(): Promise<Page & { problems: string[] }> {

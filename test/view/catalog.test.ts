@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { writeRichSession } from "../fixtures/rich_session.ts";
 import { writeStore, type FixtureSession } from "../fixtures/store.ts";
 import { isolatedEnv, requireBinary, run } from "../support/bin.ts";
-import { newPage, screenshot, startView, stopView, type Page, type RunningView } from "./_browser.ts";
+import { closeBrowser, newPage, screenshot, startView, stopView, type Page, type RunningView } from "./_browser.ts";
 
 setDefaultTimeout(60_000);
 
@@ -36,7 +36,10 @@ beforeAll(async () => {
   await page.goto(view.url, { waitUntil: "load" });
 });
 
-afterAll(() => stopView(view));
+afterAll(async () => {
+  stopView(view);
+  await closeBrowser();
+});
 
 const shownIds = () => page.$$eval("#sessions tbody tr:not([hidden]) a.title", (as) => as.map((a) => (a as HTMLAnchorElement).href.split("/s/")[1]));
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ATTACK, writeHostileSession, type RichSession } from "../fixtures/rich_session.ts";
 import { isolatedEnv, requireBinary, run } from "../support/bin.ts";
-import { newPage, startView, stopView, type Page, type RunningView } from "./_browser.ts";
+import { closeBrowser, newPage, startView, stopView, type Page, type RunningView } from "./_browser.ts";
 
 setDefaultTimeout(60_000);
 
@@ -23,7 +23,10 @@ beforeAll(async () => {
   view = await startView(env);
 });
 
-afterAll(() => stopView(view));
+afterAll(async () => {
+  stopView(view);
+  await closeBrowser();
+});
 
 /** What the attack would have changed, read from the page. */
 async function damage(page: Page) {

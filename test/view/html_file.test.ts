@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { writeRichSession, type RichSession } from "../fixtures/rich_session.ts";
 import { isolatedEnv, requireBinary, run } from "../support/bin.ts";
-import { newPage, startView, stopView, type Page, type RunningView } from "./_browser.ts";
+import { closeBrowser, newPage, startView, stopView, type Page, type RunningView } from "./_browser.ts";
 
 setDefaultTimeout(60_000);
 
@@ -24,7 +24,10 @@ beforeAll(async () => {
   view = await startView(env);
 });
 
-afterAll(() => stopView(view));
+afterAll(async () => {
+  stopView(view);
+  await closeBrowser();
+});
 
 /** The transcript's text with every part open, and how many of each part there are. */
 async function rendering(page: Page) {

@@ -6,7 +6,7 @@ import { writeBigStore } from "../fixtures/store.ts";
 import { uuidFrom } from "../fixtures/lines.ts";
 import { writeRichSession, type RichSession } from "../fixtures/rich_session.ts";
 import { isolatedEnv } from "../support/bin.ts";
-import { newPage, screenshot, startView, stopView, type Page, type RunningView } from "./_browser.ts";
+import { closeBrowser, newPage, screenshot, startView, stopView, type Page, type RunningView } from "./_browser.ts";
 
 setDefaultTimeout(60_000);
 
@@ -23,7 +23,10 @@ beforeAll(async () => {
   await page.goto(`${view.url}s/${rich.id}`, { waitUntil: "load" });
 });
 
-afterAll(() => stopView(view));
+afterAll(async () => {
+  stopView(view);
+  await closeBrowser();
+});
 
 const textOf = (selector: string) => page.$$eval(selector, (els) => els.map((e) => (e as HTMLElement).innerText));
 /** The tool call whose summary names `tool`. */

@@ -2,10 +2,10 @@
 // a relay room, or both raced. The first WebSocket that opens wins and the other
 // attempt is abandoned before any handshake byte, so one attempt costs one guess.
 import { CcshareError, PeerGoneError } from "../errors.ts";
-import type { Channel } from "../net/channel.ts";
-import { findSharer, type Sharer } from "../net/lan.ts";
-import { joinRoom } from "../net/relay_client.ts";
-import { openWebSocketChannel } from "../net/ws_channel.ts";
+import type { Channel } from "./channel.ts";
+import { findSharer, type Sharer } from "./lan.ts";
+import { joinRoom } from "./relay_client.ts";
+import { openWebSocketChannel } from "./ws_channel.ts";
 
 export interface Connection {
   channel: Channel;

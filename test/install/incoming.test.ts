@@ -1,17 +1,18 @@
-// transfer/incoming.ts: sessions are prepared for install as soon as they are
+// install/incoming.ts: sessions are prepared for install as soon as they are
 // complete, so a sharer must send each session's files together.
 import { describe, expect, test } from "bun:test";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DigestMismatchError, DiskError, ProtocolError } from "../../src/errors.ts";
-import { install, type InstallResult } from "../../src/install/install.ts";
+import { cwdRewrite } from "../../src/install/cwd_rewrite.ts";
+import { Incoming } from "../../src/install/incoming.ts";
+import type { InstallResult } from "../../src/install/install.ts";
 import { fileRecords } from "../../src/pack/encode.ts";
 import type { CatalogSession, Record } from "../../src/pack/records.ts";
-import { Incoming } from "../../src/transfer/incoming.ts";
 import type { FixtureSession } from "../fixtures/store.ts";
-import { parsedLines, receiver, source, stage, tempDir, tree } from "../install/_stage.ts";
+import { referenceEdit } from "../support/reference_editor.ts";
+import { parsedLines, receiver, refusal, source, tempDir, tree } from "./_stage.ts";
 
 const repo = resolve(import.meta.dir, "../..");
 const A = "11111111-1111-4111-8111-111111111111";
@@ -19,19 +20,6 @@ const B = "22222222-2222-4222-8222-222222222222";
 
 function session(id: string): CatalogSession {
   return { id, title: id, firstPrompt: "", project: "/home/alice/app", branch: "", messages: 1, created: "", modified: "", bytes: 0, files: 2, subagents: 0, version: "" };
-}
-
-/** Runs `feed`; the error it ends with, after the abort and dispose a receiver does then. */
-async function refusal(incoming: Incoming, feed: () => Promise<void>): Promise<unknown> {
-  try {
-    await feed();
-    return undefined;
-  } catch (error) {
-    await incoming.abort();
-    return error;
-  } finally {
-    await incoming.dispose();
-  }
 }
 
 async function recordsOf(dir: string, sessionId: string, path: string): Promise<Record[]> {
@@ -44,11 +32,11 @@ async function recordsOf(dir: string, sessionId: string, path: string): Promise<
 }
 
 describe("receiving into staging", () => {
-  const source = mkdtempSync(join(tmpdir(), "ccshare-incoming-src-"));
+  const source = tempDir("ccshare-incoming-src-");
 
   test("sessions sent one after another are installed, each prepared while the next arrives", async () => {
-    const config = mkdtempSync(join(tmpdir(), "ccshare-incoming-cfg-"));
-    const into = mkdtempSync(join(tmpdir(), "ccshare-incoming-into-"));
+    const config = tempDir("ccshare-incoming-cfg-");
+    const into = tempDir("ccshare-incoming-into-");
     const incoming = await Incoming.open({ catalog: [session(A), session(B)], wanted: new Set([A, B]), into, env: { CLAUDE_CONFIG_DIR: config } });
     try {
       for (const r of [...(await recordsOf(source, A, `${A}.jsonl`)), ...(await recordsOf(source, B, `${B}.jsonl`)), { k: "done" } as Record]) await incoming.accept(r);
@@ -61,17 +49,14 @@ describe("receiving into staging", () => {
   });
 
   test("hostile: more files of a session after the sharer moved on to another are refused, and nothing is installed", async () => {
-    const config = mkdtempSync(join(tmpdir(), "ccshare-incoming-cfg-"));
-    const into = mkdtempSync(join(tmpdir(), "ccshare-incoming-into-"));
-    const incoming = await Incoming.open({ catalog: [session(A), session(B)], wanted: new Set([A, B]), into, env: { CLAUDE_CONFIG_DIR: config } });
+    const config = tempDir("ccshare-incoming-cfg-");
+    const into = tempDir("ccshare-incoming-into-");
     const stream = [
       ...(await recordsOf(source, A, `${A}.jsonl`)),
       ...(await recordsOf(source, B, `${B}.jsonl`)),
       ...(await recordsOf(source, A, `${A}/tool-results/late.txt`)),
     ];
-    const error = await refusal(incoming, async () => {
-      for (const r of stream) await incoming.accept(r);
-    });
+    const error = await refusal({ catalog: [session(A), session(B)], wanted: new Set([A, B]), into, env: { CLAUDE_CONFIG_DIR: config } }, stream);
     expect(error).toBeInstanceOf(ProtocolError);
     expect((error as Error).message).toContain(A);
     const folders = existsSync(join(config, "projects")) ? readdirSync(join(config, "projects")) : [];
@@ -100,13 +85,13 @@ async function received(sessions: Sent[], sourceConfig: string, into: string, en
 }
 
 // Each JSONL file is edited on its way to disk and the session then placed from
-// where it arrived: what lands must be byte for byte what install() makes of the same
-// files staged as sent, in every case install() handles.
+// where it arrived: what lands must be byte for byte what the slow reference
+// editor (test/support/reference_editor.ts) makes of each file as sent.
 describe("edited on arrival", () => {
   /** Every installed file, by path relative to the project folder. */
   const contents = (folder: string) => new Map(tree(folder).filter((p) => !p.endsWith("/")).map((p) => [p, readFileSync(join(folder, p))]));
 
-  test("installs exactly the bytes install() does, for sessions of every era, torn and not UTF-8", async () => {
+  test("installs exactly the reference editor's bytes, for sessions of every era, torn and not UTF-8", async () => {
     const src = source([
       { era: "1.0", cwd: "/Users/alice/src/legacy", subagents: 1 },
       { era: "2.0", cwd: "/home/bob/work/api", subagents: 2, invalidUtf8: true },
@@ -114,14 +99,20 @@ describe("edited on arrival", () => {
       { era: "2.1", cwd: "/home/alice/src/app/sub", tail: "no-newline", relocatedTo: "/home/alice/src/app/moved" },
     ]);
     const target = realpathSync(tempDir());
-    const viaInstall = await install({ staged: src.sessions.map((s) => stage(s, src.config)), into: target, env: receiver().env });
     const r = receiver();
     const viaIncoming = await received(src.sessions, src.config, target, r.env);
     expect(viaIncoming.installed.map((i) => i.id)).toEqual(src.sessions.map((s) => s.id));
-    const expected = contents(viaInstall.folder);
+    const expected = new Map<string, Uint8Array>();
+    for (const s of src.sessions) {
+      const edit = { cwd: cwdRewrite(s.cwd, target) };
+      for (const path of s.files) {
+        const sentBytes = new Uint8Array(readFileSync(join(src.config, "projects", s.folder, path)));
+        expected.set(path, path.endsWith(".jsonl") ? referenceEdit(sentBytes, edit) : sentBytes);
+      }
+    }
     const actual = contents(viaIncoming.folder);
-    expect([...actual.keys()]).toEqual([...expected.keys()]);
-    for (const [path, bytes] of expected) expect(actual.get(path)).toEqual(bytes);
+    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [path, bytes] of expected) expect([path, Buffer.compare(actual.get(path)!, bytes)]).toEqual([path, 0]);
     expect(new TextDecoder().decode(actual.get(`${src.sessions[2]!.id}.jsonl`))).toContain(`"cwd":"${target}"`);
     for (const path of actual.keys()) expect(statSync(join(viaIncoming.folder, path)).mode & 0o777).toBe(0o600);
     expect(readdirSync(viaIncoming.folder).filter((n) => n.startsWith("."))).toEqual([]);
@@ -156,13 +147,11 @@ describe("edited on arrival", () => {
     const s = src.sessions[0]!;
     const r = receiver();
     const into = tempDir();
-    const incoming = await Incoming.open({ catalog: [{ ...session(s.id), project: s.cwd }], wanted: new Set([s.id]), into, env: r.env });
     const abs = join(src.config, "projects", s.folder, `${s.id}.jsonl`);
-    const error = await refusal(incoming, async () => {
-      for await (const rec of fileRecords({ path: `${s.id}.jsonl`, abs, size: statSync(abs).size }, s.id)) {
-        await incoming.accept(rec.k === "end" ? { k: "end", sha256: new Uint8Array(32) } : rec);
-      }
-    });
+    async function* tampered() {
+      for await (const rec of fileRecords({ path: `${s.id}.jsonl`, abs, size: statSync(abs).size }, s.id)) yield rec.k === "end" ? { k: "end" as const, sha256: new Uint8Array(32) } : rec;
+    }
+    const error = await refusal({ catalog: [{ ...session(s.id), project: s.cwd }], wanted: new Set([s.id]), into, env: r.env }, tampered());
     expect(error).toBeInstanceOf(DigestMismatchError);
     expect(existsSync(join(r.config, "projects")) ? readdirSync(join(r.config, "projects")) : []).toEqual([]);
   });
@@ -212,7 +201,7 @@ describe("a disk that fills up while sessions arrive", () => {
       import { readdirSync, statSync } from "node:fs";
       import { join } from "node:path";
       import { fileRecords } from ${JSON.stringify(join(repo, "src/pack/encode.ts"))};
-      import { Incoming } from ${JSON.stringify(join(repo, "src/transfer/incoming.ts"))};
+      import { Incoming } from ${JSON.stringify(join(repo, "src/install/incoming.ts"))};
       const o = JSON.parse(process.argv[2]);
       const catalog = o.sessions.map((s) => ({ id: s.id, title: "", firstPrompt: "", project: s.cwd, branch: "", messages: 1, created: "", modified: "", bytes: 0, files: s.files.length, subagents: 0, version: "" }));
       const incoming = await Incoming.open({ catalog, wanted: new Set(catalog.map((s) => s.id)), into: o.into, env: o.env });
