@@ -7,7 +7,8 @@ COMMIT   ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # The relay `--relay` uses when given no URL and $CCSHARE_RELAY is unset. Empty:
 # this build has no public relay, so `--relay` alone asks for a URL.
 RELAY    ?=
-SOURCES  := $(shell find src -name '*.ts') package.json
+# The viewer's stylesheet and script are built into the binary too.
+SOURCES  := $(shell find src -name '*.ts' -o -name '*.js' -o -name '*.css') package.json
 # --bytecode needs --format=esm, or it silently breaks (DESIGN.md §4); --splitting
 # keeps lazily imported commands out of start-up (--help). cbor-x's
 # native addon is compiled out: it corrupts decoding under Bun (DESIGN.md §3).
@@ -33,6 +34,7 @@ dist/ccshare: node_modules/.installed $(SOURCES)
 
 typecheck: deps
 	node_modules/.bin/tsc --noEmit -p .
+	node_modules/.bin/tsc --noEmit -p src/view/assets
 
 test: build typecheck
 	@scripts/run_tests.sh $(TEST_ARGS)

@@ -14,6 +14,7 @@ const main = defineCommand({
     examples: [
       "ccshare list                                  # your sessions, newest first",
       "ccshare show 3f2a9c4e                         # read one",
+      "ccshare view                                  # browse them all in your browser",
       "ccshare share                                 # pick sessions, print a code, serve on the LAN",
       "ccshare receive K7P2QX-orbit-maple-tiger-flute  # on the other machine",
       "ccshare export --all --out sessions.ccs       # a sealed file for CI artifacts",
@@ -22,6 +23,7 @@ const main = defineCommand({
   subCommands: {
     list: () => import("./commands/list.ts").then((m) => m.default),
     show: () => import("./commands/show.ts").then((m) => m.default),
+    view: () => import("./commands/view.ts").then((m) => m.default),
     share: () => import("./commands/share.ts").then((m) => m.default),
     receive: () => import("./commands/receive.ts").then((m) => m.default),
     relay: () => import("./commands/relay.ts").then((m) => m.default),
@@ -37,7 +39,8 @@ const main = defineCommand({
  */
 export const SUMMARIES: Record<string, string> = {
   list: "List Claude Code sessions on this machine, newest first.",
-  show: "Print a session's transcript: prompts, answers, tool calls (one line each), subagents marked.",
+  show: "Print a session's transcript: prompts, answers, tool calls with their results, subagents where they ran.",
+  view: "Browse sessions in your web browser: a read-only viewer on 127.0.0.1 until Ctrl-C.",
   share: "Share sessions: print a code and serve them on the LAN (and through a relay with --relay).",
   receive: "Receive shared sessions and install them so `claude --resume` finds them.",
   relay: "Run a WebSocket relay that glues sharers to receivers; it forwards only ciphertext.",

@@ -106,3 +106,6 @@ export class SessionChangedError extends CcshareError {}
 
 /** mDNS on the LAN could not run (no socket, no interface); the relay still can. */
 export class LanError extends CcshareError {}
+
+/** The viewer could not listen (the port is taken, or not ours to use). */
+export class ViewerError extends CcshareError {}

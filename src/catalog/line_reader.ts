@@ -20,6 +20,8 @@ export interface Line {
   cut: boolean;
   /** The file's last line had no newline: it may be torn (SESSIONS-FORMAT.md "Quirks"). */
   unterminated: boolean;
+  /** Where the line starts in the file (a byte offset): a place to read on from later. */
+  offset: number;
 }
 
 /** Return false to stop reading. */
@@ -34,25 +36,33 @@ export function forEachLine(path: string, onLine: OnLine): void {
   for (const line of linesOf(path)) if (onLine(line) === false) break;
 }
 
-/** The file's non-empty lines, read in chunks; the Line object is reused between lines. Throws fs errors. */
-export function* linesOf(path: string): Generator<Line> {
+/**
+ * The file's non-empty lines, read in chunks; the Line object is reused between
+ * lines. `from` is a byte offset to start at: one a Line gave, so a line start.
+ * Throws fs errors.
+ */
+export function* linesOf(path: string, o: { from?: number } = {}): Generator<Line> {
   const fd = openSync(path, "r");
   let buf = pool ?? Buffer.allocUnsafe(CHUNK);
   pool = undefined;
   try {
-    yield* readLines(fd, buf, (bigger) => (buf = bigger));
+    yield* readLines(fd, buf, (bigger) => (buf = bigger), o.from ?? 0);
   } finally {
     closeSync(fd);
     if (buf.length <= 4 * CHUNK) pool = buf;
   }
 }
 
-function* readLines(fd: number, buf: Buffer, grown: (bigger: Buffer) => void): Generator<Line> {
-  const line: Line = { buf, start: 0, end: 0, cut: false, unterminated: false };
+function* readLines(fd: number, buf: Buffer, grown: (bigger: Buffer) => void, from: number): Generator<Line> {
+  const line: Line = { buf, start: 0, end: 0, cut: false, unterminated: false, offset: 0 };
   let have = 0;
+  // File offsets: of the next byte to read, of buf[0], and of the cut line being skipped.
+  let position = from;
+  let base = from;
+  let cutOffset = 0;
   let cutHead: Buffer | undefined;
   let cutTail = Buffer.alloc(0);
-  const at = (b: Buffer, start: number, end: number, cut: boolean, unterminated: boolean): boolean => {
+  const at = (b: Buffer, start: number, end: number, cut: boolean, unterminated: boolean, offset: number): boolean => {
     if (end > start && b[end - 1] === 13) end--;
     if (end <= start) return false;
     line.buf = b;
@@ -60,6 +70,7 @@ function* readLines(fd: number, buf: Buffer, grown: (bigger: Buffer) => void): G
     line.end = end;
     line.cut = cut;
     line.unterminated = unterminated;
+    line.offset = offset;
     return true;
   };
   for (;;) {
@@ -71,13 +82,16 @@ function* readLines(fd: number, buf: Buffer, grown: (bigger: Buffer) => void): G
         grown(buf);
       } else {
         // A line longer than MAX_LINE: keep its head, then only its latest tail.
+        if (!cutHead) cutOffset = base;
         cutHead ??= Buffer.from(buf.subarray(0, CUT_HEAD));
         cutTail = Buffer.from(buf.subarray(have - CUT_TAIL, have));
+        base += have;
         have = 0;
       }
     }
-    const n = readSync(fd, buf, have, buf.length - have, null);
+    const n = readSync(fd, buf, have, buf.length - have, position);
     if (n === 0) break;
+    position += n;
     let start = 0;
     let from = have;
     have += n;
@@ -85,27 +99,29 @@ function* readLines(fd: number, buf: Buffer, grown: (bigger: Buffer) => void): G
       const nl = buf.indexOf(10, from);
       if (nl === -1 || nl >= have) {
         cutTail = Buffer.from(Buffer.concat([cutTail, buf.subarray(0, have)]).subarray(-CUT_TAIL));
+        base += have;
         have = 0;
         continue;
       }
       const kept = Buffer.concat([cutHead, Buffer.concat([cutTail, buf.subarray(0, nl)]).subarray(-CUT_TAIL)]);
       cutHead = undefined;
-      if (at(kept, 0, kept.length, true, false)) yield line;
+      if (at(kept, 0, kept.length, true, false, cutOffset)) yield line;
       start = from = nl + 1;
     }
     for (;;) {
       const nl = buf.indexOf(10, from);
       if (nl === -1 || nl >= have) break;
-      if (at(buf, start, nl, false, false)) yield line;
+      if (at(buf, start, nl, false, false, base + start)) yield line;
       start = from = nl + 1;
     }
     if (start > 0) {
       buf.copy(buf, 0, start, have);
       have -= start;
+      base += start;
     }
   }
   if (cutHead) {
     const kept = Buffer.concat([cutHead, Buffer.concat([cutTail, buf.subarray(0, have)]).subarray(-CUT_TAIL)]);
-    if (at(kept, 0, kept.length, true, true)) yield line;
-  } else if (have > 0 && at(buf, 0, have, false, true)) yield line;
+    if (at(kept, 0, kept.length, true, true, cutOffset)) yield line;
+  } else if (have > 0 && at(buf, 0, have, false, true, base)) yield line;
 }

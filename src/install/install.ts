@@ -17,10 +17,11 @@
 // and rename()/link() only work within one. Claude Code does not look into
 // dot-folders of a project folder (it reads `<uuid>.jsonl` and `<uuid>/`).
 import { chmod, mkdtemp, rm, rmdir } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fromFsError } from "../errors.ts";
 import { commitSession } from "./commit.ts";
 import { discardSession, prepareSession, type PreparedSession, type StagedSession } from "./prepare.ts";
+import { noteReceived } from "./received.ts";
 import { projectFolder, resolveTarget } from "./project_folder.ts";
 import { planSession, type SessionPlan } from "./session_plan.ts";
 import { addToSessionIndex } from "./session_index.ts";
@@ -49,7 +50,7 @@ export class Installation {
   private readonly result: InstallResult;
   private readonly claimed = new Set<string>();
 
-  private constructor(private readonly ctx: { folder: string; staging: string; target: string; now: Date }) {
+  private constructor(private readonly ctx: { folder: string; staging: string; target: string; now: Date; env: Record<string, string | undefined> }) {
     this.result = { target: ctx.target, folder: ctx.folder, installed: [], skipped: [] };
   }
 
@@ -65,7 +66,7 @@ export class Installation {
     } catch (error) {
       throw fromFsError(error, `preparing to install into ${folder}`);
     }
-    return new Installation({ folder, staging, target, now: o.now ?? new Date() });
+    return new Installation({ folder, staging, target, now: o.now ?? new Date(), env });
   }
 
   /**
@@ -110,6 +111,7 @@ export class Installation {
         this.result.skipped.push({ id: session.id, reason: fromFsError(error, `placing session ${session.id}`).message });
       }
     }
+    noteReceived(placed.map((p) => ({ id: p.id, folder: basename(folder), at: now.toISOString() })), this.ctx.env);
     await addToSessionIndex(folder, placed, { target, now });
     return this.result;
   }

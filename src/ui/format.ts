@@ -23,3 +23,9 @@ export function formatAge(iso: string, now = Date.now()): string {
   if (seconds < 30 * 86400) return `${Math.floor(seconds / 86400)} d ago`;
   return new Date(then).toISOString().slice(0, 10);
 }
+
+/** "1,234,567 in (1,200,000 from cache) · 8,910 out": what a session's responses cost in tokens. */
+export function formatTokens(u: { input: number; cacheRead: number; cacheWrite: number; output: number }): string {
+  const n = (value: number) => value.toLocaleString("en-US");
+  return `${n(u.input + u.cacheRead + u.cacheWrite)} in (${n(u.cacheRead)} from cache) · ${n(u.output)} out`;
+}

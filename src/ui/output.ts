@@ -1,6 +1,7 @@
 // Writing a long result to stdout: batched, waiting when the pipe is full (so a
 // 400 MB transcript piped into `less` does not pile up in memory), and quiet
 // when the reader goes away (`ccshare show ID | head`).
+import type { Writable } from "node:stream";
 import { concat } from "../bytes/concat.ts";
 
 const BATCH = 64 * 1024;
@@ -11,7 +12,7 @@ export class Output {
   private closed = false;
   private failure: unknown;
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stdout) {
+  constructor(private readonly stream: Writable = process.stdout) {
     stream.on("error", (error: { code?: string }) => {
       this.closed = true;
       if (error?.code !== "EPIPE") this.failure = error;
@@ -41,6 +42,16 @@ export class Output {
       this.stream.once("error", () => resolve());
     });
   }
+}
+
+/** Flushes, then ends a stream that is not stdout (a pager's input, a file) and waits until it is written. */
+export async function finish(out: Output, stream: Writable): Promise<void> {
+  await out.flush();
+  if (stream === process.stdout || stream.writableFinished || stream.destroyed) return;
+  await new Promise<void>((resolve, reject) => {
+    stream.once("error", (error: { code?: string }) => (error?.code === "EPIPE" ? resolve() : reject(error)));
+    stream.end(() => resolve());
+  });
 }
 
 function joinText(parts: (string | Uint8Array)[]): Uint8Array {

@@ -11,6 +11,8 @@ export interface Column {
   min?: number;
   /** Cut the start instead of the end (paths: the last folders say the most). */
   keepEnd?: boolean;
+  /** Left out when even shrunk columns do not fit; the lowest goes first. */
+  drop?: number;
 }
 
 // East Asian wide and fullwidth characters, and emoji, take two cells.
@@ -69,12 +71,19 @@ function pad(text: string, width: number, align: "left" | "right" = "left"): str
 
 /**
  * Renders rows under headers, columns two spaces apart. With `width`, shrinkable
- * columns are cut (with "…") until the table fits.
+ * columns are cut (with "…") until the table fits, and on a terminal too narrow
+ * even for that, each line is cut at its edge: a row never wraps.
  */
 export function renderTable(columns: Column[], rows: string[][], o: { width?: number; header?: (text: string) => string } = {}): string {
   const cells = rows.map((row) => columns.map((_, i) => cellText(row[i] ?? "")));
   const widths = columns.map((c, i) => Math.max(displayWidth(c.header), ...cells.map((r) => displayWidth(r[i]!))));
   if (o.width) {
+    const narrowest = columns.reduce((sum, c, i) => sum + (c.shrink ? Math.min(widths[i]!, c.min ?? displayWidth(c.header)) : widths[i]!), 0) + 2 * (columns.length - 1);
+    const droppable = columns.filter((c) => c.drop !== undefined).sort((a, b) => a.drop! - b.drop!)[0];
+    if (narrowest > o.width && droppable) {
+      const at = columns.indexOf(droppable);
+      return renderTable(columns.filter((_, i) => i !== at), rows.map((r) => r.filter((_, i) => i !== at)), o);
+    }
     let over = widths.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1) - o.width;
     const min = columns.map((c) => c.min ?? displayWidth(c.header));
     // Level the widest shrinkable columns down together, one cell at a time.
@@ -89,7 +98,8 @@ export function renderTable(columns: Column[], rows: string[][], o: { width?: nu
     }
   }
   const cut = (text: string, i: number) => (columns[i]!.keepEnd ? truncateStart : truncate)(text, widths[i]!);
-  const line = (r: string[]) => r.map((text, i) => pad(cut(text, i), widths[i]!, columns[i]!.align)).join("  ").trimEnd();
+  const fit = (text: string) => (o.width ? truncate(text, o.width) : text);
+  const line = (r: string[]) => fit(r.map((text, i) => pad(cut(text, i), widths[i]!, columns[i]!.align)).join("  ").trimEnd());
   const header = line(columns.map((c) => c.header));
   return [o.header ? o.header(header) : header, ...cells.map(line)].join("\n") + "\n";
 }

@@ -61,4 +61,20 @@ describe("reading a file line by line", () => {
     expect(read(file(""))).toEqual([]);
     expect(read(file("\n\n\r\n"))).toEqual([]);
   });
+
+  test("tells where each line starts in the file, and reads on from such a place", () => {
+    const huge = `H${"x".repeat(MAX_LINE + 10)}T`;
+    const lines = ["one", "b".repeat((1 << 20) + 7), "", huge, "three\r", "four"];
+    const content = lines.join("\n");
+    const path = file(content);
+    const starts: number[] = [];
+    for (let i = 0, at = 0; i < lines.length; at += lines[i]!.length + 1, i++) if (lines[i]) starts.push(at);
+    const offsets: number[] = [];
+    for (const l of linesOf(path)) offsets.push(l.offset); // the Line object is reused
+    expect(offsets).toEqual(starts);
+    const from = starts[2]!;
+    const rest: string[] = [];
+    for (const l of linesOf(path, { from })) rest.push(`${l.offset}:${l.cut}:${l.buf.toString("latin1", l.start, Math.min(l.end, l.start + 5))}`);
+    expect(rest).toEqual([`${starts[2]}:true:Hxxxx`, `${starts[3]}:false:three`, `${starts[4]}:false:four`]);
+  });
 });

@@ -1,6 +1,7 @@
 // The list table (src/ui/table.ts) and how show prints entries (src/ui/transcript_view.ts).
 import { describe, expect, test } from "bun:test";
 import { displayWidth, renderTable, truncate } from "../../src/ui/table.ts";
+import type { TranscriptEntry } from "../../src/catalog/transcript.ts";
 import { shortResult, TranscriptView } from "../../src/ui/transcript_view.ts";
 
 describe("the table", () => {
@@ -40,14 +41,15 @@ describe("printing a transcript", () => {
 
   test("marks subagent work with a header and a bar, and uses no colour when told not to", () => {
     const view = new TranscriptView({ color: false });
-    const text = view.render({ kind: "prompt", text: "Main" }) + view.render({ kind: "answer", text: "Sub answer", subagent: "a1b2" }) + view.render({ kind: "answer", text: "Back" }) + view.end();
+    const show = (entry: TranscriptEntry) => view.render({ kind: "item", item: { entry }, depth: 0 });
+    const text = show({ kind: "prompt", text: "Main" }) + show({ kind: "answer", text: "Sub answer", subagent: "a1b2" }) + show({ kind: "answer", text: "Back" }) + view.end();
     expect(text).toBe("\n> Main\n\n┌ subagent a1b2\n│ Sub answer\n\n└ back to the main conversation\n\nBack\n");
     expect(text).not.toContain("\x1b");
   });
 
   test("puts each tool call on one line", () => {
     const view = new TranscriptView({ color: true, width: 40 });
-    const line = view.render({ kind: "tool", tool: "Bash", text: "echo one\necho two" });
+    const line = view.render({ kind: "item", item: { entry: { kind: "tool", tool: "Bash", text: "echo one\necho two" } }, depth: 0 });
     expect(line.split("\n")).toHaveLength(2);
     expect(line).toContain("\x1b[36m");
     expect(line).toContain("→ Bash echo one echo two");

@@ -24,11 +24,11 @@ describe("a transcript as a person reads it", () => {
     expect(entries[entries.indexOf(tool) + 1]).toMatchObject({ kind: "result", tool: "Read" });
   });
 
-  test("leaves out thinking, meta lines and bookkeeping", () => {
+  test("leaves out meta lines and bookkeeping, and gives thinking its own kind", () => {
     const { configDir } = tempHome();
     const s = writeSession(configDir, { era: "2.1", cwd, slashCommand: "/init" });
     const entries = entriesOfFile(configDir, s.folder, s.files[0]!);
-    expect(entries.some((e) => e.text.includes("Let me think"))).toBe(false);
+    expect(entries.filter((e) => e.text.includes("Let me think")).map((e) => e.kind)).toEqual(["thinking", "thinking"]);
     expect(entries.some((e) => e.text.includes("Caveat"))).toBe(false);
     expect(entries.find((e) => e.kind === "command")).toMatchObject({ text: "/init" });
   });

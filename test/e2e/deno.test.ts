@@ -3,7 +3,8 @@
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { writeStore, type FixtureSession } from "../fixtures/store.ts";
-import { cliSource, denoPath, isolatedEnv, repoRoot, requireBinary, run } from "../support/bin.ts";
+import { writeRichSession } from "../fixtures/rich_session.ts";
+import { cliSource, denoPath, isolatedEnv, lines, repoRoot, requireBinary, run, start } from "../support/bin.ts";
 
 // Large files and child processes: generous on a loaded machine (bunfig's timeout is not applied).
 setDefaultTimeout(60_000);
@@ -37,5 +38,19 @@ describe("ccshare under Deno", () => {
     expect(fromDeno.code).toBe(0);
     expect(fromDeno.stdout.length).toBeGreaterThan(1000);
     expect(fromDeno.stdout).toBe(fromBinary.stdout);
+  });
+
+  test("`show ID --html` is byte-for-byte the binary's, and `view` serves it", async () => {
+    const rich = writeRichSession(env.CLAUDE_CONFIG_DIR!);
+    const fromBinary = await run([bin, "show", rich.id, "--html"], { env });
+    const fromDeno = await run([denoPath, "run", "-A", cliSource, "show", rich.id, "--html"], { env, cwd: repoRoot });
+    expect(fromDeno.code).toBe(0);
+    expect(fromDeno.stdout).toBe(fromBinary.stdout);
+    const view = start([denoPath, "run", "-A", cliSource, "view", rich.id, "--no-open", "--json"], { env, cwd: repoRoot });
+    const ready = JSON.parse((await lines(view.stdout).next()).value!) as { url: string };
+    const page = await fetch(ready.url).then((r) => r.text());
+    expect(page).toContain(`<h1>${rich.title}</h1>`);
+    view.kill("SIGTERM");
+    expect(await view.exited).toBe(0);
   });
 });

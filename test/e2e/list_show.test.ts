@@ -109,7 +109,7 @@ describe("ccshare show", () => {
     expect(stdout).toMatch(/\n {2}→ Read \/home\/alice\/src\/app\/src\/parser-0\.ts\n/);
     expect(stdout).toContain("more line");
     expect(stdout.match(/┌ subagent /g)).toHaveLength(3);
-    expect(stdout).not.toContain("Let me think");
+    expect(stdout).toContain("\n  ∴ Let me think.\n"); // thinking: one line, unless --thinking
     expect(stdout).not.toContain(ESC);
   });
 
@@ -144,7 +144,8 @@ describe("ccshare show", () => {
     expect(plain.stdout).toContain("> Title here and clear");
     expect(plain.stdout).toContain("Answer red");
     expect(plain.stdout).not.toContain(ESC);
-    const { NO_COLOR: _, ...colourEnv } = own.env;
+    // PAGER=cat: this checks show's own bytes on a terminal (test/e2e/terminal.test.ts checks the pager).
+    const { NO_COLOR: _, ...colourEnv }: Record<string, string> = { ...own.env, PAGER: "cat" };
     const piped = await run([bin, "show", id], { env: colourEnv });
     expect(piped.stdout).not.toContain(ESC);
     if (existsSync("/usr/bin/script")) {
@@ -155,7 +156,7 @@ describe("ccshare show", () => {
       const raw = await run(["/usr/bin/script", "-qec", `${bin} show ${id} --raw`, "/dev/null"], { env: { ...colourEnv, TERM: "xterm" } });
       expect(raw.stdout).toContain('"parentUuid"');
       expect(raw.stdout).not.toContain(`${ESC}]`);
-      const noColor = await run(["/usr/bin/script", "-qec", `${bin} show ${id}`, "/dev/null"], { env: { ...own.env, TERM: "xterm" } });
+      const noColor = await run(["/usr/bin/script", "-qec", `${bin} show ${id}`, "/dev/null"], { env: { ...own.env, PAGER: "cat", TERM: "xterm" } });
       expect(noColor.stdout).not.toContain(ESC);
     }
   });
