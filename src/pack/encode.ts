@@ -199,6 +199,7 @@ export function catalogSession(entry: CatalogEntry, files: number): CatalogSessi
     files,
     subagents: entry.subagents,
     version: cut(entry.version),
+    ...(entry.redacted ? { redacted: entry.redacted } : {}),
   };
 }
 

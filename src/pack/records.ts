@@ -108,6 +108,7 @@ function catalogSession(v: unknown): CatalogSession {
     files: count(m, k, "files"),
     subagents: count(m, k, "subagents"),
     version: text(m, k, "version"),
+    ...(m.redacted !== undefined ? { redacted: count(m, k, "redacted") } : {}),
   };
 }
 
