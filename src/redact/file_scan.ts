@@ -105,16 +105,19 @@ async function candidates(handle: FileHandle, size: number, set: RuleSet, json: 
       for (const keyword of finder.keywordsAt(states[h]!)) {
         const at = end - finder.keywords[keyword]!.length;
         for (const r of rulesOfKeyword[keyword]!) {
-          // A window reaches 2 x reach past its keyword: later keywords within reach are inside it.
+          // A window reaches 2 x reach past its keyword, so a later keyword within
+          // reach has its whole match inside: after a window without a match, those
+          // are skipped. After one with a match, each keyword is tested on its own,
+          // as its line is what gets redacted.
           if (at <= covered[r]!) continue;
           const rule = rules[r]!;
-          covered[r] = at + rule.reach;
           const from = Math.max(0, at - REACH_BACK);
           const to = Math.min(size, at + 2 * rule.reach);
           const window = from >= position && to <= position + view.length
             ? view.toString("latin1", from - position, to - position)
             : (await readAt(handle, from, to - from, path)).toString("latin1");
           if (rule.test.test(json ? loosenEscapes(window) : window)) found.push({ at, rule: r });
+          else covered[r] = at + rule.reach;
         }
       }
     }
