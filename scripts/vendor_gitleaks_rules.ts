@@ -53,7 +53,7 @@ const KEYWORDS: Record<string, { keywords: string[]; reason: string }> = {
 /** Rules whose capture groups only name alternatives (the secret is the whole match). */
 const WHOLE_MATCH = new Set(["jwt-base64"]);
 
-/** How far past its keyword a rule's match can reach, for rules whose pattern is unbounded (default 1 KiB, or 4 KiB if unbounded). */
+/** How far past its keyword a match can reach where maxLength() cannot tell (unbounded patterns; default 4 KiB). */
 const REACH: Record<string, number> = { "private-key": 32_768, jwt: 8_192, "pypi-upload-token": 2_048, "curl-auth-header": 2_048, "curl-auth-user": 2_048 };
 
 /**
@@ -152,8 +152,72 @@ export function translate(go: string): { source: string; flags: string } {
   return { source: outText, flags };
 }
 
-function unbounded(source: string): boolean {
-  return /(?<!\\)[*+]|\{\d+,\}/.test(source);
+/**
+ * The longest text a (translated) expression can match, or Infinity: a bound
+ * on how far past its keyword a match can end, which sizes the windows the
+ * scanner tests (a window 2 KB wide where 150 characters do made the
+ * "[\w.-]{0,50}?provider" rules the scan's slowest part).
+ */
+export function maxLength(source: string): number {
+  let i = 0;
+  const alternatives = (): number => {
+    let best = sequence();
+    while (source[i] === "|") {
+      i++;
+      best = Math.max(best, sequence());
+    }
+    return best;
+  };
+  const sequence = (): number => {
+    let total = 0;
+    while (i < source.length && source[i] !== "|" && source[i] !== ")") total += atom() * quantifier();
+    return total;
+  };
+  const atom = (): number => {
+    const c = source[i++]!;
+    if (c === "(") {
+      if (source[i] === "?") {
+        // (?:  (?<name>  (?i:  (?-i:  (?=  (?!
+        const close = source.slice(i).search(/[:>=!]/);
+        i += close + 1;
+      }
+      const inner = alternatives();
+      i++; // ")"
+      return inner;
+    }
+    if (c === "[") {
+      if (source[i] === "^") i++;
+      if (source[i] === "]") i++;
+      while (source[i] !== "]") i += source[i] === "\\" ? 2 : 1;
+      i++;
+      return 1;
+    }
+    if (c === "\\") {
+      const e = source[i++]!;
+      if (e === "b" || e === "B") return 0;
+      if (e === "x") i += 2;
+      return 1;
+    }
+    return c === "^" || c === "$" ? 0 : 1;
+  };
+  const quantifier = (): number => {
+    const c = source[i];
+    let times = 1;
+    if (c === "*" || c === "+") (times = Infinity), i++;
+    else if (c === "?") (times = 1), i++;
+    else if (c === "{") {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
+      if (m) {
+        times = m[2] === undefined ? Number(m[1]) : m[3] === "" ? Infinity : Number(m[3]);
+        i += m[0].length;
+      }
+    }
+    if (source[i] === "?") i++; // lazy
+    return times;
+  };
+  const n = alternatives();
+  if (i !== source.length) throw new Error(`maxLength: stopped at ${i} of ${source}`);
+  return n;
 }
 
 function allowlists(lists: GitleaksAllowlist[] | undefined) {
@@ -186,7 +250,7 @@ for (const rule of toml.rules) {
     regex: source,
     flags,
     keywords: keywords.map((k) => k.toLowerCase()),
-    reach: REACH[rule.id] ?? (unbounded(source) ? 4_096 : 1_024),
+    reach: REACH[rule.id] ?? Math.min(4_096, maxLength(source)),
     ...(rule.entropy ? { entropy: rule.entropy } : {}),
     ...(rule.secretGroup ? { secretGroup: rule.secretGroup } : {}),
     ...(WHOLE_MATCH.has(rule.id) ? { secretGroup: 0 } : {}),

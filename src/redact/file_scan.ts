@@ -113,9 +113,13 @@ async function candidates(handle: FileHandle, size: number, set: RuleSet, json: 
           const rule = rules[r]!;
           const from = Math.max(0, at - REACH_BACK);
           const to = Math.min(size, at + 2 * rule.reach);
-          const window = from >= position && to <= position + view.length
-            ? view.toString("latin1", from - position, to - position)
-            : (await readAt(handle, from, to - from, path)).toString("latin1");
+          const inView = from >= position && to <= position + view.length;
+          // A bounded view: indexOf on the chunk itself would search to its end.
+          if (inView && rule.requires && view.subarray(from - position, to - position).indexOf(rule.requires) < 0) {
+            covered[r] = at + rule.reach;
+            continue;
+          }
+          const window = inView ? view.toString("latin1", from - position, to - position) : (await readAt(handle, from, to - from, path)).toString("latin1");
           if (rule.test.test(json ? loosenEscapes(window) : window)) found.push({ at, rule: r });
           else covered[r] = at + rule.reach;
         }

@@ -15,6 +15,7 @@ export const OWN_RULES: RuleData[] = [
     flags: "",
     keywords: ["://"],
     reach: 320,
+    requires: "@",
     allowlists: [{ regexes: [{ source: PLACEHOLDER, flags: "i" }, { source: String.raw`^\$`, flags: "" }] }],
   },
   {

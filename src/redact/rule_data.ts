@@ -21,6 +21,12 @@ export interface RuleData {
   keywords: string[];
   /** How far past the start of its keyword a match can end. */
   reach: number;
+  /**
+   * Text every match contains, looked for in the raw bytes near the keyword
+   * before the expression runs: a cheap no for keywords that occur often
+   * ("://" in every URL; the password rule needs an "@").
+   */
+  requires?: string;
   /** Shannon entropy (bits per character) the secret must exceed. */
   entropy?: number;
   /** Which capture group is the secret; 0 = the whole match; absent = the first non-empty group. */
