@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { writeSecretSession, type SecretSession } from "../fixtures/secrets.ts";
 import { writeSession } from "../fixtures/store.ts";
 import { filesUnder, leaked } from "../redact/_redact.ts";
-import { isolatedEnv, lines, requireBinary, run, start } from "../support/bin.ts";
+import { cliSource, denoPath, isolatedEnv, lines, repoRoot, requireBinary, run, start } from "../support/bin.ts";
 import { person, startJson } from "./_transfer_support.ts";
 
 const PASSPHRASE = "quiz-lamp-orbit-maple-tiger-flute-acid-zebra";
@@ -94,6 +94,13 @@ test("scan --json reports every session's findings, masked, and shares nothing",
   expect(one.stdout).toContain("github-pat");
   expect(leaked(Buffer.from(one.stdout + one.stderr), values)).toEqual([]);
 });
+
+test("under Deno, `scan --json` finds exactly what the binary finds", async () => {
+  const fromBinary = await run([bin, "scan", "--json"], { env: { ...sharer.env, XDG_CACHE_HOME: join(sharer.home, "cache-bin") } });
+  const fromDeno = await run([denoPath, "run", "-A", cliSource, "scan", "--json"], { env: { ...sharer.env, XDG_CACHE_HOME: join(sharer.home, "cache-deno") }, cwd: repoRoot });
+  expect([fromDeno.code, fromDeno.stderr]).toEqual([0, ""]);
+  expect(fromDeno.stdout).toBe(fromBinary.stdout);
+}, 60_000);
 
 test("a live share through a relay sends the redacted session, and the receiver's catalog says so", async () => {
   const relay = start([bin, "relay", "--host", "127.0.0.1", "--port", "0", "--json"], { env: sharer.env });
