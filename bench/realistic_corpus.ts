@@ -1,14 +1,15 @@
 // A corpus of real text in transcript-shaped lines, for measuring the secret
-// scanner: the machine's own Python sources and /usr/share/doc (compressed
-// docs uncompressed) become Read tool results, toolUseResult copies, prompts
-// and answers, written as Claude Code stores sessions. Real code and docs are
+// scanner: the machine's own Python sources, /usr/share/doc (compressed docs
+// uncompressed), C headers and Perl modules become Read tool results,
+// toolUseResult copies, prompts and answers, written as Claude Code stores
+// sessions. Real code and docs are
 // what false positives come from; generated text has none to find.
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { projectFolderName } from "../src/catalog/paths.ts";
 
-export const CORPUS_ROOTS = ["/usr/lib/python3", "/usr/lib/python3.11", "/usr/lib/python3.12", "/usr/lib/python3.13", "/usr/share/doc"];
+export const CORPUS_ROOTS = ["/usr/lib/python3", "/usr/lib/python3.11", "/usr/lib/python3.12", "/usr/lib/python3.13", "/usr/share/doc", "/usr/include", "/usr/share/perl"];
 
 function* walk(dir: string): Generator<string> {
   let names: string[];

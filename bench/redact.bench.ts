@@ -1,7 +1,7 @@
 // `make bench BENCH_ARGS=redact`: the secret scan that share and export run
 // before sending (issue 17), on a corpus of real text in transcript-shaped
-// lines (bench/realistic_corpus.ts: this machine's Python sources and
-// /usr/share/doc). Targets:
+// lines (bench/realistic_corpus.ts: this machine's Python sources,
+// /usr/share/doc, C headers and Perl modules). Targets:
 //   scan >= 250 MB/s of session bytes (so it adds <= 20% to a share),
 //   peak RSS <= 150 MB, false positives <= 1 per 100 MB,
 //   >= 20 kinds of credentials found in the fixture session.
@@ -9,7 +9,7 @@
 // writing the corpus sets neither its time nor its peak RSS. Every finding on
 // the corpus is printed (rule, masked preview, source file): real docs can
 // hold real example keys, and a person should look.
-// CCSHARE_BENCH_MB sets the corpus size (default 400).
+// CCSHARE_BENCH_MB sets the corpus size (default 600).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -68,7 +68,7 @@ async function measure(dir: string): Promise<void> {
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "ccshare-redact-bench-"));
   try {
-    const total = Number(process.env.CCSHARE_BENCH_MB ?? 400) * MB;
+    const total = Number(process.env.CCSHARE_BENCH_MB ?? 600) * MB;
     const t0 = performance.now();
     const { files, sources } = writeRealisticStore(join(work, "corpus"), total);
     const dir = join(work, "corpus", "projects", "-home-alice-src-app");

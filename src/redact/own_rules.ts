@@ -10,13 +10,19 @@ export const OWN_RULES: RuleData[] = [
   {
     id: "connection-url-password",
     description: "A password in a connection URL (scheme://user:password@host), as database, queue and proxy URLs carry them.",
-    // The scheme reaches back up to 21 characters before the keyword "://".
-    regex: String.raw`\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^\s/?#@:'"\x60\\<>]{1,128}:([^\s/?#@'"\x60\\<>]{3,128})@[a-zA-Z0-9\[]`,
+    // The scheme reaches back up to 21 characters before the keyword "://"; the
+    // host is part of the match so that an allowlist can see it.
+    regex: String.raw`\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^\s/?#@:'"\x60\\<>]{1,128}:([^\s/?#@'"\x60\\<>]{3,128})@[a-zA-Z0-9\[][\w.\-\[\]:%]{0,253}`,
     flags: "",
     keywords: ["://"],
-    reach: 320,
+    reach: 600,
     requires: "@",
-    allowlists: [{ regexes: [{ source: PLACEHOLDER, flags: "i" }, { source: String.raw`^\$`, flags: "" }] }],
+    allowlists: [
+      { regexes: [{ source: PLACEHOLDER, flags: "i" }, { source: String.raw`^\$`, flags: "" }] },
+      // Documentation's example hosts (RFC 2606): `new URL('http://abc:xyz@example.com')` in
+      // @types/node was the only false positive in 440 MB of headers, JS and Perl.
+      { target: "match", regexes: [{ source: String.raw`@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|[\w-]+\.(?:example|test|invalid))\b`, flags: "i" }] },
+    ],
   },
   {
     id: "env-assignment",

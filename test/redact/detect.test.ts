@@ -32,6 +32,8 @@ describe("what is not a secret", () => {
     "postgres://user:password@localhost:5432/db",
     "mysql://root:${MYSQL_PASSWORD}@db/app",
     "https://<user>:<password>@example.com/repo.git",
+    "const options = new URL('http://abc:xyz@example.com');",
+    "amqp://guest:Zq8vR2mT@broker.example:5672/",
     "https://docs.python.org/3/library/urllib.parse.html",
     "SECRET_KEY=changeme",
     "API_TOKEN=$GITHUB_TOKEN",
