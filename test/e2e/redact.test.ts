@@ -12,7 +12,7 @@ import { writeSecretSession, type SecretSession } from "../fixtures/secrets.ts";
 import { writeSession } from "../fixtures/store.ts";
 import { filesUnder, leaked } from "../redact/_redact.ts";
 import { cliSource, denoPath, isolatedEnv, lines, repoRoot, requireBinary, run, start } from "../support/bin.ts";
-import { person, startJson } from "./_transfer_support.ts";
+import { startJson, type Person } from "./_transfer_support.ts";
 
 const PASSPHRASE = "quiz-lamp-orbit-maple-tiger-flute-acid-zebra";
 let bin = "";
@@ -23,6 +23,14 @@ const sharer = isolatedEnv();
 const jsonLines = (stdout: string) => stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
 /** Redacted copies a run left behind in its own TMPDIR. */
 const leftovers = (env: Record<string, string>) => readdirSync(env.TMPDIR!).filter((n) => n.startsWith("ccshare-redacted-"));
+
+/** A receiver whose project folder lives inside its HOME, so both go when the file ends. */
+function person(): Person {
+  const { env, home, configDir } = isolatedEnv();
+  const project = join(home, "project");
+  mkdirSync(project);
+  return { env, home, configDir, project };
+}
 
 function withTmp(env: Record<string, string>, name: string): Record<string, string> {
   const dir = join(env.HOME!, name);
