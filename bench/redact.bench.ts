@@ -13,7 +13,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { OfferedSession } from "../src/transfer/send.ts";
+import type { OfferedSession } from "../src/catalog/entry.ts";
 import { scanSessions } from "../src/redact/sessions.ts";
 import { writeSecretSession } from "../test/fixtures/secrets.ts";
 import { writeRealisticStore } from "./realistic_corpus.ts";

@@ -8,8 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { CatalogEntry, SessionFile } from "../catalog/entry.ts";
-import type { OfferedSession } from "../transfer/send.ts";
+import type { CatalogEntry, OfferedSession, SessionFile } from "../catalog/entry.ts";
 import { scanFile, type FileScan } from "./file_scan.ts";
 import { writeRedactedCopy } from "./redacted_copy.ts";
 import { ruleSet } from "./rule.ts";

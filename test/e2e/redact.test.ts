@@ -6,7 +6,7 @@
 // values were redacted; --no-redact sends them as they are (so the check can
 // fail); and no redacted copy is left in the temporary folder.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeSecretSession, type SecretSession } from "../fixtures/secrets.ts";
 import { writeSession } from "../fixtures/store.ts";

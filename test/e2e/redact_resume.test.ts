@@ -6,11 +6,10 @@
 import { beforeAll, expect, test } from "bun:test";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { install, type StagedSession } from "../../src/install/install.ts";
+import type { OfferedSession } from "../../src/catalog/entry.ts";
 import { placeholder } from "../../src/redact/placeholder.ts";
 import { redactSessions, scanSessions } from "../../src/redact/sessions.ts";
-import type { OfferedSession } from "../../src/transfer/send.ts";
-import { receiver, tempDir } from "../install/_stage.ts";
+import { install, receiver, tempDir, type SentSession } from "../install/_stage.ts";
 import { leaked, secretSession } from "../redact/_redact.ts";
 import { claudeCodeExecutable } from "../support/claude_code.ts";
 import { resumeWith } from "../support/resume.ts";
@@ -20,9 +19,9 @@ beforeAll(() => {
   claude = claudeCodeExecutable();
 }, 600_000);
 
-/** The offered files copied into a staging dir, as the decoder leaves a received session. */
-function staged(offer: OfferedSession, project: string): StagedSession {
-  const dir = tempDir("ccshare-staged-");
+/** The offered files in a dir of their own, sent from there through the receive path (install/_stage.ts). */
+function staged(offer: OfferedSession, project: string): SentSession {
+  const dir = tempDir("ccshare-sent-");
   for (const f of offer.files) {
     mkdirSync(dirname(join(dir, f.path)), { recursive: true });
     copyFileSync(f.abs, join(dir, f.path));

@@ -1,23 +1,12 @@
-// Helpers for the redact tests: temp dirs removed when the file ends, a
-// session's files as a share offers them, and the bytes of a directory tree.
-import { afterAll } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+// Helpers for the redact tests: a session's files as a share offers them,
+// and the bytes of a directory tree. Temp dirs go after the run (support/cleanup.ts).
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { CatalogEntry, SessionFile } from "../../src/catalog/entry.ts";
-import type { OfferedSession } from "../../src/transfer/send.ts";
+import type { CatalogEntry, OfferedSession, SessionFile } from "../../src/catalog/entry.ts";
 import { writeSecretSession, type SecretSession } from "../fixtures/secrets.ts";
+import { tempDir } from "../support/cleanup.ts";
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-export function tempDir(prefix = "ccshare-redact-test-"): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
+export { tempDir };
 
 /** A file on disk as a share offers it. */
 export function offered(abs: string, path = abs.split("/").at(-1)!): SessionFile {
@@ -30,7 +19,7 @@ export function entryFor(id: string, o: Partial<CatalogEntry> = {}): CatalogEntr
 
 /** The credential session of fixtures/secrets.ts, written to a fresh store, as a share offers it. */
 export function secretSession(seed?: string): { session: SecretSession; offer: OfferedSession; config: string } {
-  const config = join(tempDir(), ".claude");
+  const config = join(tempDir("ccshare-redact-test-"), ".claude");
   const session = writeSecretSession(config, { seed });
   const dir = join(config, "projects", session.folder);
   const files = session.files.map((p) => offered(join(dir, p), p));

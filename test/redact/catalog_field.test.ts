@@ -3,7 +3,8 @@
 // fractional count, or text, and a sharer that redacted nothing sends none.
 import { expect, test } from "bun:test";
 import { catalogRecord } from "../../src/pack/encode.ts";
-import { decodeRecord, encodeMessage, encodeRecord } from "../../src/pack/records.ts";
+import { encodeMessage } from "../../src/pack/cbor.ts";
+import { decodeRecord, encodeRecord } from "../../src/pack/records.ts";
 import { ProtocolError } from "../../src/errors.ts";
 import { entryFor } from "./_redact.ts";
 
