@@ -28,6 +28,7 @@ const main = defineCommand({
     receive: () => import("./commands/receive.ts").then((m) => m.default),
     relay: () => import("./commands/relay.ts").then((m) => m.default),
     export: () => import("./commands/export.ts").then((m) => m.default),
+    scan: () => import("./commands/scan.ts").then((m) => m.default),
     import: () => import("./commands/import.ts").then((m) => m.default),
     completion: () => import("./commands/completion.ts").then((m) => m.completionCommand((): unknown => main)),
   },
@@ -46,6 +47,7 @@ export const SUMMARIES: Record<string, string> = {
   relay: "Run a WebSocket relay that glues sharers to receivers; it forwards only ciphertext.",
   export: "Write sessions to a sealed bundle file (for CI artifacts, attachments, offline copies).",
   import: "Install the sessions of a bundle file written by `ccshare export` (or just --list them).",
+  scan: "Look for secrets in sessions, as share and export do before sending; shares nothing.",
   completion: "Print a shell completion script for bash, zsh or fish.",
 };
 

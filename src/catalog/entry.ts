@@ -23,6 +23,8 @@ export interface CatalogEntry {
   version: string;
   /** The project folder name under projects/. */
   folder: string;
+  /** Values the sharer's scan redacted before sharing (absent: none). */
+  redacted?: number;
 }
 
 /** One file of a session, as it travels: `path` is relative to the project folder (PROTOCOL.md §4). */

@@ -31,6 +31,15 @@ export const relayArgs = {
   relay: { type: "string", description: "Go through a WebSocket relay (default $CCSHARE_RELAY)", valueHint: "URL" },
 } as const satisfies Record<string, ArgDef>;
 
+/** Issue 17: what to do with secrets the scan finds before sharing. Neither flag: ask, or redact with --yes. */
+export const redactArgs = {
+  redact: {
+    type: "boolean",
+    description: "Redact secrets the scan finds without asking (the default with --yes)",
+    negativeDescription: "Share secrets the scan finds as they are",
+  },
+} as const satisfies Record<string, ArgDef>;
+
 export const yesArgs = {
   yes: { type: "boolean", alias: "y", description: "Never prompt; take the defaults" },
 } as const satisfies Record<string, ArgDef>;

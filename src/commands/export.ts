@@ -8,7 +8,8 @@ import { log, warnUnreadable } from "../ui/log.ts";
 import { passphraseForSharing } from "../ui/passphrase.ts";
 import { pickSessionsToShare } from "../ui/pick_sessions.ts";
 import { progressBar } from "../ui/progress.ts";
-import { describe, jsonArgs, passphraseArgs, repeated, selectionArgs, yesArgs } from "./_shared.ts";
+import { sessionsToSend } from "../ui/secrets.ts";
+import { describe, jsonArgs, passphraseArgs, redactArgs, repeated, selectionArgs, yesArgs } from "./_shared.ts";
 
 export default defineCommand({
   meta: describe({
@@ -19,6 +20,7 @@ export default defineCommand({
       "CCSHARE_PASSPHRASE=... ccshare export --all --out sessions.ccs --yes",
       "ccshare export --session 3f2a9c4e --out fix.ccs",
       "ccshare export --project . --out app.ccs --json",
+      "ccshare export --all --out raw.ccs --yes --no-redact   # keep secrets the scan finds",
     ],
   }),
   args: {
@@ -26,6 +28,7 @@ export default defineCommand({
     out: { type: "string", required: true, description: "The bundle file to write", valueHint: "FILE" },
     force: { type: "boolean", description: "Replace FILE if it exists" },
     ...passphraseArgs,
+    ...redactArgs,
     ...yesArgs,
     ...jsonArgs,
   },
@@ -33,19 +36,21 @@ export default defineCommand({
     const json = Boolean(args.json);
     await checkOutPath(args.out, args.force); // before anyone picks sessions or types a passphrase
     const entries = await pickSessionsToShare({ ids: repeated(rawArgs, "session"), all: args.all, project: args.project, yes: args.yes || json });
-    const { sessions, unreadable } = await offerSessions(entries);
-    warnUnreadable(unreadable);
+    const offered = await offerSessions(entries);
+    warnUnreadable(offered.unreadable);
+    const stop = new AbortController();
+    process.once("SIGINT", () => stop.abort());
+    process.once("SIGTERM", () => stop.abort());
+    // Before a byte is written (issue 17); the redacted copies are removed when the export ends.
+    const outgoing = await sessionsToSend(offered.sessions, { redact: args.redact, yes: args.yes, json, signal: stop.signal });
     const { passphrase, generated } = await passphraseForSharing({ flag: args.passphrase, words: BUNDLE_WORDS, ask: !args.yes && !json });
     // No PAKE protects a file: whoever has it can guess offline (DESIGN.md §5 wants >= 80 bits).
     const bits = passphraseBits(passphrase);
     if (!generated && bits < 80) log.warn(`This passphrase has about ${bits} bits; anyone with the file can guess offline, so prefer the generated one (${BUNDLE_WORDS * BITS_PER_WORD} bits).`);
 
-    const stop = new AbortController();
-    process.once("SIGINT", () => stop.abort());
-    process.once("SIGTERM", () => stop.abort());
     const bar = json ? undefined : progressBar("Exporting");
     const result = await exportBundle({
-      sessions,
+      sessions: outgoing.sessions,
       passphrase,
       out: args.out,
       force: args.force,
@@ -54,7 +59,7 @@ export default defineCommand({
         if (!json) log.info("Deriving the key...");
       },
       onProgress: (p) => bar?.update(p.bytes, p.total),
-    });
+    }).finally(outgoing.dispose);
     bar?.finish();
 
     const summary = `${result.sessions} session${result.sessions === 1 ? "" : "s"} (${formatBytes(result.sessionBytes)}) into ${args.out} (${formatBytes(result.bytes)})`;

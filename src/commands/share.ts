@@ -8,8 +8,9 @@ import { formatBytes } from "../ui/format.ts";
 import { log, warnUnreadable } from "../ui/log.ts";
 import { passphraseForSharing } from "../ui/passphrase.ts";
 import { pickSessionsToShare } from "../ui/pick_sessions.ts";
+import { sessionsToSend } from "../ui/secrets.ts";
 import { shareReporter } from "../ui/share_events.ts";
-import { describe, jsonArgs, passphraseArgs, relayArgs, repeated, selectionArgs, yesArgs } from "./_shared.ts";
+import { describe, jsonArgs, passphraseArgs, redactArgs, relayArgs, repeated, selectionArgs, yesArgs } from "./_shared.ts";
 
 export default defineCommand({
   meta: describe({
@@ -20,6 +21,7 @@ export default defineCommand({
       "ccshare share --session 3f2a9c4e --yes # one session, no questions",
       "ccshare share --all --relay            # everything, also through the relay",
       "ccshare share --keep-open 10           # serve several receivers for 10 minutes",
+      "ccshare share --all --yes --no-redact  # send secrets the scan finds as they are",
     ],
   }),
   args: {
@@ -29,6 +31,7 @@ export default defineCommand({
     lan: { type: "boolean", default: true, description: "Serve on the LAN with mDNS", negativeDescription: "Do not serve on the LAN (relay only)" },
     "keep-open": { type: "string", description: "Serve receivers for this many minutes instead of stopping after the first", valueHint: "MIN" },
     "max-attempts": { type: "string", description: "Stop after this many wrong passphrases", default: "3", valueHint: "N" },
+    ...redactArgs,
     ...yesArgs,
     ...jsonArgs,
   },
@@ -40,8 +43,14 @@ export default defineCommand({
     const maxAttempts = positive(args["max-attempts"], "--max-attempts");
 
     const entries = await pickSessionsToShare({ ids: repeated(rawArgs, "session"), all: args.all, project: args.project, yes: args.yes || args.json });
-    const { sessions, unreadable } = await offerSessions(entries);
-    warnUnreadable(unreadable);
+    const offered = await offerSessions(entries);
+    warnUnreadable(offered.unreadable);
+    const stop = new AbortController();
+    process.once("SIGINT", () => stop.abort());
+    process.once("SIGTERM", () => stop.abort());
+    // Before a byte is sent (issue 17); the redacted copies are removed when the share ends.
+    const outgoing = await sessionsToSend(offered.sessions, { redact: args.redact, yes: args.yes, json: args.json, signal: stop.signal });
+    const sessions = outgoing.sessions;
     const bytes = sessions.reduce((n, s) => n + s.entry.bytes, 0);
     log.info(`Sharing ${sessions.length} session${sessions.length === 1 ? "" : "s"} (${formatBytes(bytes)}).`);
 
@@ -49,9 +58,6 @@ export default defineCommand({
     const room = generateRoom();
     const code = combineCode(room, passphrase);
     const receiveCommand = `ccshare receive ${relay ? `--relay ${relay} ` : ""}${code}`;
-    const stop = new AbortController();
-    process.once("SIGINT", () => stop.abort());
-    process.once("SIGTERM", () => stop.abort());
     await share({
       sessions,
       room,
@@ -62,7 +68,7 @@ export default defineCommand({
       maxAttempts,
       signal: stop.signal,
       onEvent: shareReporter({ json: Boolean(args.json), code, receiveCommand }),
-    });
+    }).finally(outgoing.dispose);
   },
 });
 

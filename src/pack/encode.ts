@@ -114,8 +114,8 @@ function chunkSize(o: EncodeOptions = {}): number {
 
 /**
  * One file as `file`, `data`*, `end`. Claude Code appends to live sessions while
- * we read, so the size is taken once (fstat on the open handle) and exactly that
- * many bytes are sent: the receiver gets a consistent snapshot, possibly ending
+ * we read, so the size is taken once (fstat on the open handle, capped at
+ * `file.size`) and exactly that many bytes are sent: the receiver gets a consistent snapshot, possibly ending
  * in a half-written line (SESSIONS-FORMAT.md tolerates torn last lines).
  */
 export async function* fileRecords(file: SessionFile, sessionId: string, o: EncodeOptions = {}): AsyncGenerator<Record> {
@@ -130,7 +130,9 @@ export async function* fileRecords(file: SessionFile, sessionId: string, o: Enco
   let workspace: Workspace | undefined;
   let hash: StreamHash | undefined;
   try {
-    const size = (await handle.stat()).size;
+    // Never past the size the offer recorded: the redact step scanned exactly
+    // that many bytes, and a line appended since was never scanned (issue 17).
+    const size = Math.min((await handle.stat()).size, file.size);
     yield { k: "file", session: sessionId, path: file.path, size };
     hash = new StreamHash();
     if (size > 0) workspace = takeWorkspace(level);
@@ -199,6 +201,7 @@ export function catalogSession(entry: CatalogEntry, files: number): CatalogSessi
     files,
     subagents: entry.subagents,
     version: cut(entry.version),
+    ...(entry.redacted ? { redacted: entry.redacted } : {}),
   };
 }
 

@@ -112,6 +112,7 @@ function catalogSession(v: unknown): CatalogSession {
     subagents: count(m, k, "subagents"),
     version: text(m, k, "version"),
     ...(root === undefined ? {} : { root }),
+    ...(m.redacted !== undefined ? { redacted: count(m, k, "redacted") } : {}),
   };
 }
 

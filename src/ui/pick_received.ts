@@ -17,7 +17,12 @@ export interface ReceiveSelection {
 
 export function describeSession(s: CatalogSession): string {
   const branch = s.branch ? ` (${stripEscapes(s.branch)})` : "";
-  return `${stripEscapes(s.title).slice(0, 60)} — ${stripEscapes(s.project)}${branch}, ${s.messages} messages, ${formatAge(s.modified)}, ${formatBytes(s.bytes)}`;
+  return `${stripEscapes(s.title).slice(0, 60)} — ${stripEscapes(s.project)}${branch}, ${s.messages} messages, ${formatAge(s.modified)}, ${formatBytes(s.bytes)}${redactedNote(s)}`;
+}
+
+/** Issue 17: the sharer's scan removed this many values; the receiver should know some text is missing. */
+function redactedNote(s: CatalogSession): string {
+  return s.redacted ? `, ${s.redacted} value${s.redacted === 1 ? "" : "s"} redacted by the sharer` : "";
 }
 
 export async function chooseFromCatalog(catalog: CatalogSession[], s: ReceiveSelection): Promise<string[]> {
@@ -35,7 +40,7 @@ export async function chooseFromCatalog(catalog: CatalogSession[], s: ReceiveSel
   }
   return pickMany(
     "Sessions to receive (space to select, enter to confirm):",
-    catalog.map((c) => ({ value: c.id, label: stripEscapes(c.title).slice(0, 70), hint: `${stripEscapes(c.project)} · ${formatAge(c.modified)} · ${formatBytes(c.bytes)}` })),
+    catalog.map((c) => ({ value: c.id, label: stripEscapes(c.title).slice(0, 70), hint: `${stripEscapes(c.project)} · ${formatAge(c.modified)} · ${formatBytes(c.bytes)}${c.redacted ? ` · ${c.redacted} redacted` : ""}` })),
   );
 }
 
