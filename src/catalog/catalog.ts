@@ -2,7 +2,7 @@
 // (SESSIONS-FORMAT.md "Catalog fields"), the lookup of one by id or prefix, and
 // the files that travel with one. Reading is skipped for files the cache knows.
 import { existsSync, realpathSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { AmbiguousSessionError, SessionNotFoundError, UsageError } from "../errors.ts";
 import { agentOwner } from "./agent_owner.ts";
 import { FileCache } from "./cache.ts";
@@ -108,9 +108,9 @@ class Reading {
 }
 
 function filesOf(loc: SessionLocation, agents: FileStat[]): SessionFile[] {
-  const files: SessionFile[] = [{ path: `${loc.id}.jsonl`, abs: loc.path, size: loc.size }];
+  const files: SessionFile[] = [{ path: `${loc.id}.jsonl`, abs: loc.path, size: loc.size, mtimeMs: loc.mtimeMs }];
   if (loc.hasFolder) walkFiles(loc.dir, loc.id, files);
-  for (const a of agents) files.push({ path: basename(a.path), abs: a.path, size: a.size });
+  for (const a of agents) files.push({ path: basename(a.path), abs: a.path, size: a.size, mtimeMs: a.mtimeMs });
   return files;
 }
 
@@ -210,7 +210,7 @@ async function filesOfSessions(entries: CatalogEntry[], env: Env): Promise<Listi
 /** What a sharer offers: each chosen session with the files it travels as. */
 export async function offerSessions(entries: CatalogEntry[], env: Env = process.env): Promise<Listing<OfferedSession>> {
   const { sessions: files, unreadable } = await filesOfSessions(entries, env);
-  return { sessions: entries.map((entry, i) => ({ entry, files: files[i]! })), unreadable };
+  return { sessions: entries.map((entry, i) => ({ entry, files: files[i]!, root: dirname(files[i]![0]!.abs) })), unreadable };
 }
 
 /** The files of one session (see filesOfSessions). */

@@ -33,11 +33,16 @@ export interface SessionFile {
   path: string;
   /** Absolute path on this machine. */
   abs: string;
+  /** Taken when the session was offered: exactly this many bytes are sent. */
   size: number;
+  /** Modification time then (ms): the receiver's copy gets it (docs/PROTOCOL.md §8). */
+  mtimeMs?: number;
 }
 
 /** A session a sharer offers: its catalog entry and the files it travels as (the transcript first). */
 export interface OfferedSession {
   entry: CatalogEntry;
   files: SessionFile[];
+  /** The absolute project folder it lives in (its files' `abs` may point at redacted copies elsewhere). */
+  root?: string;
 }

@@ -106,7 +106,8 @@ export function walkFiles(base: string, rel: string, out: SessionFile[] = []): S
     else if (e.isFile()) {
       try {
         const abs = join(base, child);
-        out.push({ path: child, abs, size: statSync(abs).size });
+        const info = statSync(abs);
+        out.push({ path: child, abs, size: info.size, mtimeMs: info.mtimeMs });
       } catch {
         // Vanished between readdir and stat: a live session writing; skip it.
       }

@@ -6,31 +6,10 @@
 // appeared since it was prepared is never overwritten. The transcript goes last:
 // Claude Code sees a session only once `<id>.jsonl` exists, so a crash before
 // that leaves no half session, only helpers that the rollback removes.
-import { link, rename, rm, unlink } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { CcshareError } from "../errors.ts";
 import type { PreparedSession } from "./prepare.ts";
-import { exists } from "./exists.ts";
-
-function taken(path: string): CcshareError {
-  return new CcshareError(`${path} appeared while installing; it was left as it is and this session was not installed.`);
-}
-
-/** Moves one staged file to `to` without ever replacing an existing file. */
-async function placeFile(from: string, to: string): Promise<void> {
-  try {
-    await link(from, to);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === "EEXIST") throw taken(to);
-    // File systems without hard links: check, then rename (a narrow race, not a silent overwrite of anything seen).
-    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw error;
-    if (await exists(to)) throw taken(to);
-    await rename(from, to);
-    return;
-  }
-  await unlink(from);
-}
+import { exists, placeFile, taken } from "./place.ts";
 
 /**
  * Places legacy agent files, then the `<id>/` folder, then the transcript.

@@ -20,10 +20,13 @@ import { chmod, mkdtemp, rm, rmdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fromFsError } from "../errors.ts";
 import { commitSession } from "./commit.ts";
-import { discardSession, prepareSession, type PreparedSession, type StagedSession } from "./prepare.ts";
+import { discardSession, prepareSession, type PreparedSession } from "./prepare.ts";
 import { noteReceived } from "./received.ts";
 import { projectFolder, resolveTarget } from "./project_folder.ts";
-import { planSession, type SessionPlan } from "./session_plan.ts";
+import { writeLineage } from "../sync/lineage.ts";
+import { planSession, type Arriving, type SessionPlan } from "./session_plan.ts";
+import type { ArrivedFile, StagedSession } from "./staged.ts";
+import { ChangedHereError, commitUpdate } from "./update.ts";
 import { addToSessionIndex } from "./session_index.ts";
 
 export interface InstallResult {
@@ -31,8 +34,12 @@ export interface InstallResult {
   target: string;
   /** Absolute project folder under <config>/projects/. */
   folder: string;
-  /** `newId` is set when the id was taken by a different session; `path` is the installed transcript. */
-  installed: { id: string; newId?: string; path: string }[];
+  /**
+   * `newId` is set when the id was taken by a different session (a fork);
+   * `updated` when an existing copy was brought up to date in place; `path` is
+   * the installed transcript.
+   */
+  installed: { id: string; newId?: string; updated?: boolean; path: string }[];
   skipped: { id: string; reason: string }[];
 }
 
@@ -78,13 +85,23 @@ export class Installation {
     return join(this.ctx.staging, "incoming");
   }
 
-  /** How a session recorded in `project` is installed, decided before its bytes arrive. */
-  plan(id: string, project: string): Promise<SessionPlan> {
-    return planSession(id, project, { folder: this.ctx.folder, target: this.ctx.target, claimed: this.claimed });
+  /** The project folder sessions are installed in. */
+  get folder(): string {
+    return this.ctx.folder;
+  }
+
+  /** How an arriving session is installed, decided before its bytes arrive. */
+  plan(arriving: Arriving): Promise<SessionPlan> {
+    return planSession(arriving, { folder: this.ctx.folder, target: this.ctx.target, claimed: this.claimed });
+  }
+
+  /** A session this machine has and the sharer sent nothing of: it is up to date. */
+  upToDate(id: string, ahead: boolean): void {
+    this.result.skipped.push({ id, reason: ahead ? "already up to date (this copy has more)" : "already up to date" });
   }
 
   /** Once a session's files are all in: ready it to be placed, or drop it if it is already installed. */
-  async prepare(plan: SessionPlan, files: readonly string[]): Promise<void> {
+  async prepare(plan: SessionPlan, files: readonly ArrivedFile[]): Promise<void> {
     const session: StagedSession = { id: plan.id, finalId: plan.finalId, dir: this.incomingDir, files: [...files] };
     try {
       if (await plan.alreadyInstalled()) {
@@ -92,8 +109,13 @@ export class Installation {
         this.result.skipped.push({ id: plan.id, reason: "already installed (identical)" });
         return;
       }
-      this.prepared.push(await prepareSession(session, this.ctx));
+      this.prepared.push(await prepareSession(session, plan, this.ctx));
     } catch (error) {
+      if (error instanceof ChangedHereError) {
+        await discardSession(session);
+        this.result.skipped.push({ id: plan.id, reason: error.message });
+        return;
+      }
       throw fromFsError(error, `installing session ${plan.id}`);
     }
   }
@@ -104,9 +126,13 @@ export class Installation {
     const placed: { id: string; path: string }[] = [];
     for (const session of this.prepared) {
       try {
-        const path = await commitSession(session, folder);
-        this.result.installed.push({ id: session.id, ...(session.finalId !== session.id ? { newId: session.finalId } : {}), path });
+        const path = session.update
+          ? await commitUpdate({ stage: session.stage, folder, id: session.id, ...session.update })
+          : await commitSession(session, folder);
+        this.result.installed.push({ id: session.id, ...(session.finalId !== session.id ? { newId: session.finalId } : {}), ...(session.update ? { updated: true } : {}), path });
         placed.push({ id: session.finalId, path });
+        // What it came from, for the next hand-over; losing it only costs a fork later.
+        await writeLineage(folder, session.finalId, session.lineage).catch(() => undefined);
       } catch (error) {
         this.result.skipped.push({ id: session.id, reason: fromFsError(error, `placing session ${session.id}`).message });
       }

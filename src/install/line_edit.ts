@@ -20,6 +20,19 @@ export interface LineEdit {
   cwd: CwdRewrite;
   /** Set when the session is installed under a new id. */
   sessionId?: { from: string; to: string };
+  /**
+   * Paths into the sharer's project folder anywhere in a line (the saved tool
+   * output "Full output saved to: ...", `toolUseResult.persistedOutputPath`, a
+   * compaction summary's "read the full transcript at: ..."), moved to where
+   * those files are now, most specific first (SESSIONS-FORMAT.md "More facts").
+   */
+  paths?: PathMove[];
+}
+
+/** One folder prefix moved: both as they are spelled inside a JSON string. */
+export interface PathMove {
+  from: string;
+  to: string;
 }
 
 /** The new value for one top-level field, or undefined to keep it. */
@@ -50,6 +63,7 @@ const ESCAPED_LETTER = Buffer.from("\\u00");
  * it is.
  */
 export function lineEditor(edit: LineEdit): (line: Uint8Array) => Splice[] | undefined {
+  const moves = (edit.paths ?? []).filter((m) => m.from !== m.to).map((m) => ({ from: Buffer.from(m.from), to: encoder.encode(m.to) }));
   const names = edit.sessionId ? ["cwd", "relocatedCwd", "sessionId"] : ["cwd", "relocatedCwd"];
   const keys = keySet(names);
   const needles = names.map((name) => Buffer.from(`"${name}"`));
@@ -73,10 +87,13 @@ export function lineEditor(edit: LineEdit): (line: Uint8Array) => Splice[] | und
     return bytes;
   };
   return (line) => {
+    const buffer = Buffer.from(line.buffer, line.byteOffset, line.length);
+    const moved = pathSplices(buffer, moves);
     // A line where no spelling of the keys occurs (a snapshot, a title) needs neither a scan nor an edit.
-    if (!mayHoldKey(Buffer.from(line.buffer, line.byteOffset, line.length))) return undefined;
+    if (!mayHoldKey(buffer) && moved.length === 0) return undefined;
+    // The scan is also the check that the line is one whole JSON object: a torn line is never edited.
     const values = scanTopLevel(line, keys);
-    if (values === undefined || values.length === 0 || !isUtf8(line)) return undefined;
+    if (values === undefined || !isUtf8(line)) return undefined;
     const splices: Splice[] = [];
     // JSON.parse (what Claude Code reads with) keeps the last of duplicate keys, so that one decides whether the line is edited.
     const decisive = new Map<string, boolean>();
@@ -85,8 +102,29 @@ export function lineEditor(edit: LineEdit): (line: Uint8Array) => Splice[] | und
       if (bytes) splices.push({ start: value.start, end: value.end, bytes });
       decisive.set(value.key, bytes !== undefined);
     }
-    return [...decisive.values()].includes(true) ? splices : undefined;
+    const top = [...decisive.values()].includes(true) ? splices : [];
+    const all = [...top, ...moved.filter((m) => !top.some((t) => m.start < t.end && t.start < m.end))].sort((a, b) => a.start - b.start);
+    return all.length > 0 ? all : undefined;
   };
+}
+
+// A thinking block's text is signed: the API refuses one that was changed
+// (SESSIONS-FORMAT.md "More facts"). Claude Code writes one content block per
+// line, so a line holding one is left as it is; its key can only appear
+// unescaped as JSON structure, never inside a string.
+const THINKING = [Buffer.from('"type":"thinking"'), Buffer.from('"type":"redacted_thinking"')];
+
+/** Every occurrence of each move's folder in the line, earlier moves winning where they overlap. */
+function pathSplices(line: Buffer, moves: { from: Buffer; to: Uint8Array }[]): Splice[] {
+  if (moves.length === 0 || THINKING.some((t) => line.indexOf(t) >= 0)) return [];
+  const found: Splice[] = [];
+  for (const move of moves) {
+    for (let at = line.indexOf(move.from); at >= 0; at = line.indexOf(move.from, at + move.from.length)) {
+      const end = at + move.from.length;
+      if (!found.some((f) => at < f.end && f.start < end)) found.push({ start: at, end, bytes: move.to });
+    }
+  }
+  return found;
 }
 
 function sameBytes(a: Uint8Array, line: Uint8Array, start: number, end: number): boolean {

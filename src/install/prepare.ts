@@ -1,60 +1,23 @@
 // Readying one arrived session to be placed (SESSIONS-FORMAT.md "Resume, and
 // what an install must do", steps 3 and 6). Its files are already in the
 // installation's incoming dir, received and verified by the Unpacker and
-// edited on the way in (session_plan.ts): here their names are classified once
-// more (this is the last gate before ~/.claude, and a bad name must not become
-// a path outside the project folder), and they are checked to be plain files,
-// made private, given their times, and renamed to the id they are installed
-// under. Nothing here touches the project folder itself; placing is commit.ts's job.
+// edited on the way in (session_plan.ts): here they are checked to be plain
+// files, made private, given their times (times.ts), and renamed to the id
+// they are installed under; an update's files are completed (update.ts).
+// What each file came from is noted for the lineage the commit records.
+// Nothing here touches the project folder itself; placing is commit.ts's job.
 import { randomUUID } from "node:crypto";
 import { chmod, lstat, readdir, rename, rm, utimes } from "node:fs/promises";
 import { join } from "node:path";
-import { UnsafePathError } from "../errors.ts";
-import { exists } from "./exists.ts";
-import { sameContent } from "./file_digest.ts";
-import { AGENT_FILE, isSessionId } from "../catalog/paths.ts";
-
-export interface StagedSession {
-  id: string;
-  /** The id to install it under (install/session_plan.ts). */
-  finalId: string;
-  /** The dir holding its files at their relative paths (shared by the sessions of one transfer). */
-  dir: string;
-  /** Relative paths as sent: "<id>.jsonl", "<id>/subagents/agent-x.jsonl", "<id>/tool-results/x.txt", legacy "agent-x.jsonl". */
-  files: string[];
-}
-
-/** How a staged file is placed: the transcript, something under `<id>/`, or a legacy 2.0.x sibling agent file. */
-type FileKind = "transcript" | "session-folder" | "legacy-agent";
-
-interface StagedFile {
-  /** Relative path as staged. */
-  path: string;
-  kind: FileKind;
-}
-
-const SEGMENT = /^[^\0/\\]+$/;
-
-function unsafe(id: string, path: string, why: string): UnsafePathError {
-  return new UnsafePathError(`Refusing to install session ${id}: the file name ${JSON.stringify(path)} ${why}`);
-}
-
-/** The files of a staged session, classified; throws UnsafePathError for any name that is not one of the shapes above. */
-function checkStagedSession(session: StagedSession): StagedFile[] {
-  const id = session.id;
-  if (!isSessionId(id) || !isSessionId(session.finalId)) throw new UnsafePathError(`Refusing to install a session whose id ${JSON.stringify(id)} is not a session id`);
-  const files: StagedFile[] = [];
-  for (const path of new Set(session.files)) {
-    const segments = path.split("/");
-    if (!segments.every((s) => SEGMENT.test(s) && s !== "." && s !== "..")) throw unsafe(id, path, "is not a plain relative path");
-    if (path === `${id}.jsonl`) files.push({ path, kind: "transcript" });
-    else if (segments.length > 1 && segments[0] === id) files.push({ path, kind: "session-folder" });
-    else if (segments.length === 1 && AGENT_FILE.test(path)) files.push({ path, kind: "legacy-agent" });
-    else throw unsafe(id, path, "does not belong to this session");
-  }
-  if (!files.some((f) => f.kind === "transcript")) throw new UnsafePathError(`Refusing to install session ${id}: its transcript ${id}.jsonl is missing`);
-  return files;
-}
+import { ProtocolError, UnsafePathError } from "../errors.ts";
+import type { FileState } from "../pack/records.ts";
+import { sameContent } from "../sync/digests.ts";
+import type { FileLineage, SessionLineage } from "../sync/lineage.ts";
+import { exists } from "./place.ts";
+import type { SessionPlan } from "./session_plan.ts";
+import { checkStagedSession, type StagedFile, type StagedSession } from "./staged.ts";
+import { installedTime } from "./times.ts";
+import { completeUpdate, type Replacement } from "./update.ts";
 
 export interface PreparedSession {
   id: string;
@@ -65,6 +28,10 @@ export interface PreparedSession {
   /** Legacy agent file names to place (in `stage` and in the project folder alike). */
   agents: string[];
   hasSessionFolder: boolean;
+  /** For an update: the local files its new versions replace, and the files it adds. */
+  update?: { replaces: Replacement[]; adds: string[] };
+  /** What to record of where each installed file came from. */
+  lineage: SessionLineage;
 }
 
 export interface PrepareContext {
@@ -72,10 +39,33 @@ export interface PrepareContext {
   now: Date;
 }
 
-export async function prepareSession(session: StagedSession, ctx: PrepareContext): Promise<PreparedSession> {
-  const files = checkStagedSession(session);
+export async function prepareSession(session: StagedSession, plan: SessionPlan, ctx: PrepareContext): Promise<PreparedSession> {
+  const files = checkStagedSession(session, { needsTranscript: plan.kind !== "update" });
   const { id, finalId, dir } = session;
-  for (const file of files) await settleFile(session, file, ctx.now);
+  const lineage: SessionLineage = new Map(plan.held?.lineage ?? []);
+  const times = new Map<string, Date>();
+  for (const file of files) {
+    await checkPlain(session, file);
+    times.set(file.path, installedTime(file.arrived.mtime, ctx.now));
+  }
+  let update: PreparedSession["update"];
+  if (plan.kind === "update") {
+    update = await completeUpdate(session, files, plan.held!, plan.writtenDigest, async (file, installed) => {
+      lineage.set(file.path, await lineageOf(file, installed, times.get(file.path)!));
+    });
+  } else {
+    for (const file of files) {
+      const installed = (await plan.writtenDigest(file.path)) ?? file.arrived.sent.sha256;
+      const size = (await lstat(join(dir, ...file.path.split("/")))).size;
+      lineage.set(renamed(file.path, id, finalId), await lineageOf(file, { size, sha256: installed }, times.get(file.path)!));
+    }
+  }
+  for (const file of files) {
+    const path = join(dir, ...file.path.split("/"));
+    await chmod(path, 0o600);
+    const time = times.get(file.path)!;
+    await utimes(path, time, time);
+  }
   const hasSessionFolder = files.some((f) => f.kind === "session-folder");
   if (finalId !== id) {
     // Step 3: the lines already carry the new id; the names follow.
@@ -85,40 +75,48 @@ export async function prepareSession(session: StagedSession, ctx: PrepareContext
   const agents: string[] = [];
   for (const file of files.filter((f) => f.kind === "legacy-agent")) {
     const name = await legacyAgentName(file.path, dir, ctx.folder);
+    lineage.delete(file.path);
     if (name === undefined) await rm(join(dir, file.path));
     else {
       if (name !== file.path) await rename(join(dir, file.path), join(dir, name));
       agents.push(name);
     }
   }
-  if (hasSessionFolder) await freshenFolders(join(dir, finalId), ctx.now);
-  return { id, finalId, stage: dir, agents, hasSessionFolder };
+  if (hasSessionFolder && !update) await freshenFolders(join(dir, finalId), ctx.now);
+  return { id, finalId, stage: dir, agents, hasSessionFolder, lineage, ...(update ? { update } : {}) };
+}
+
+function renamed(path: string, id: string, finalId: string): string {
+  return path === `${id}.jsonl` ? `${finalId}.jsonl` : path.startsWith(`${id}/`) ? finalId + path.slice(id.length) : path;
+}
+
+/** The sender's whole file this one came from, and what it was installed as. */
+async function lineageOf(file: StagedFile, installed: FileState, time: Date): Promise<FileLineage> {
+  const { from, whole, sent } = file.arrived;
+  if (from > 0 && !whole) throw new ProtocolError(`The sharer sent the rest of ${JSON.stringify(file.path)} without saying what its whole file is`, { refused: true });
+  return { origin: from > 0 ? whole! : sent, installed, mtimeMs: time.getTime() };
 }
 
 /** Removes an arrived session's files that will not be installed (it is already there). */
 export async function discardSession(session: StagedSession): Promise<void> {
-  for (const file of checkStagedSession(session)) await rm(join(session.dir, ...file.path.split("/")), { force: true });
+  for (const file of session.files) await rm(join(session.dir, ...file.path.split("/")), { force: true });
   await rm(join(session.dir, session.id), { recursive: true, force: true });
 }
 
 /**
- * One arrived file, readied to be placed as it is: a regular file (every
- * directory on the way a plain folder, so `<id>/` cannot be a link out of the
- * stage), mode 0600 whatever the umask did, mtime `now`.
+ * One arrived file is a regular file, and every directory on the way a plain
+ * folder: `<id>/` must not be a link out of the stage.
  */
-async function settleFile(session: StagedSession, file: StagedFile, now: Date): Promise<void> {
+async function checkPlain(session: StagedSession, file: StagedFile): Promise<void> {
   const shownAs = `${file.path} of session ${session.id}`;
   const segments = file.path.split("/");
   for (let i = 1; i < segments.length; i++) {
     const info = await lstat(join(session.dir, ...segments.slice(0, i)));
     if (!info.isDirectory() || info.isSymbolicLink()) throw new UnsafePathError(`Refusing to install ${shownAs}: ${segments.slice(0, i).join("/")} is not a plain folder`);
   }
-  const path = join(session.dir, ...segments);
-  const info = await lstat(path);
+  const info = await lstat(join(session.dir, ...segments));
   if (info.isSymbolicLink()) throw new UnsafePathError(`Refusing to install ${shownAs}: it is a symbolic link`);
   if (!info.isFile()) throw new UnsafePathError(`Refusing to install ${shownAs}: it is not a regular file`);
-  await chmod(path, 0o600);
-  await utimes(path, now, now);
 }
 
 /**

@@ -15,7 +15,7 @@ import { mkdir, open, readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { CcshareError, fromFsError } from "../errors.ts";
 import { claudeConfigDir, isSessionId, MAX_FOLDER, projectFolderName, sanitize } from "../catalog/paths.ts";
-import { READ_FLAGS } from "./file_digest.ts";
+import { READ_FLAGS } from "../sync/digests.ts";
 
 type Env = Record<string, string | undefined>;
 

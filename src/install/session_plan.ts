@@ -1,23 +1,28 @@
 // How one arriving session is installed, decided when its first file arrives
 // and before any of its bytes are written (SESSIONS-FORMAT.md "Resume, and
-// what an install must do", steps 3-4): the id it keeps or takes, and the line
-// edits each of its JSONL files gets on the way to disk.
+// what an install must do", steps 3-4; docs/PROTOCOL.md §8): the id it keeps or
+// takes, and the line edits each of its JSONL files gets on the way to disk.
 //
-// An id already in the project folder is never overwritten. The session then
-// arrives under a fresh id (its file names and every line's top-level
-// sessionId) and, once complete, is compared with the one there: the same
-// bytes as that transcript after the cwd edits means it is already installed,
-// and it is dropped; anything else stays a session of its own.
+//   new    the id is free here: installed under it
+//   update the sharer sends the rest of a session this machine has: each file
+//          that grew is continued in place, new files are added (prepare.ts)
+//   fork   the id is taken by a different session: it arrives under a fresh id
+//          (file names, every line's top-level sessionId, paths to its files);
+//          the transcript as it would be under its own id is hashed on the way,
+//          so that one identical to the session there is dropped instead
+//
+// Every plan hashes each JSONL file as it is written, for the lineage the
+// commit records (sync/lineage.ts).
 import { Buffer } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { concat } from "../bytes/concat.ts";
 import type { ByteEditor } from "../pack/incoming_file.ts";
-import { StreamHash } from "../pack/sha256.ts";
+import { fileDigest } from "../sync/digests.ts";
+import type { Held } from "../sync/held.ts";
 import { cwdRewrite } from "./cwd_rewrite.ts";
-import { exists } from "./exists.ts";
-import { fileDigest } from "./file_digest.ts";
-import { lineEditor, type LineEdit } from "./line_edit.ts";
+import { Chain, Digest } from "./editors.ts";
+import { exists } from "./place.ts";
+import { lineEditor, type LineEdit, type PathMove } from "./line_edit.ts";
 import { LineEditStream } from "./line_stream.ts";
 
 export interface PlanContext {
@@ -29,13 +34,28 @@ export interface PlanContext {
   claimed: Set<string>;
 }
 
-export interface SessionPlan {
+/** What the sharer's catalog says of an arriving session. */
+export interface Arriving {
   id: string;
-  /** The id it is installed under: `id`, unless that is taken in the project folder. */
+  /** The cwd it records: the root its cwds move from. */
+  project: string;
+  /** The sharer's project folder, if it said. */
+  root?: string;
+  /** What this machine has of it, when the sharer sends it as an update. */
+  update?: Held;
+}
+
+export interface SessionPlan {
+  kind: "new" | "update" | "fork";
+  id: string;
+  /** The id it is installed under. */
   finalId: string;
+  held?: Held;
   /** The editor for one file of the session, or undefined to write it as sent. */
   editorFor(path: string): ByteEditor | undefined;
-  /** Once all its files arrived: whether it is the very session already installed under `id`. */
+  /** SHA-256 of a JSONL file as it was written (edited), once it is complete. */
+  writtenDigest(path: string): Promise<Uint8Array | undefined>;
+  /** Once all its files arrived: whether it is the very session already installed under `id` (only a fork can be). */
   alreadyInstalled(): Promise<boolean>;
 }
 
@@ -44,13 +64,35 @@ async function isTaken(id: string, ctx: PlanContext): Promise<boolean> {
   return ctx.claimed.has(id) || (await exists(join(ctx.folder, `${id}.jsonl`))) || (await exists(join(ctx.folder, id)));
 }
 
-/** `project` is the cwd the sharer's catalog records for the session: the root its cwds move from. */
-export async function planSession(id: string, project: string, ctx: PlanContext): Promise<SessionPlan> {
-  const cwd = cwdRewrite(project, ctx.target);
+/** `text` as it is spelled inside a JSON string. */
+const inJson = (text: string) => JSON.stringify(text).slice(1, -1);
+
+/** A folder of one machine, spelled as inside a JSON string, with its separator after it. */
+function folderInJson(path: string): string {
+  const separator = /^[A-Za-z]:\\|^\\\\/.test(path) ? "\\" : "/";
+  return inJson(path.endsWith(separator) ? path : path + separator);
+}
+
+export async function planSession(arriving: Arriving, ctx: PlanContext): Promise<SessionPlan> {
+  const { id } = arriving;
+  const cwd = cwdRewrite(arriving.project, ctx.target);
+  const moved: PathMove[] = arriving.root ? [{ from: folderInJson(arriving.root), to: folderInJson(ctx.folder) }] : [];
+  const written = new Map<string, Digest>();
+  const writing = (path: string, steps: ByteEditor[]): ByteEditor => {
+    const digest = new Digest();
+    written.set(path, digest);
+    return new Chain([...steps, digest]);
+  };
+  const base = { id, writtenDigest: async (path: string) => written.get(path)?.digest() };
   const jsonl = (path: string) => path.endsWith(".jsonl");
+
+  if (arriving.update) {
+    ctx.claimed.add(id);
+    return { ...base, kind: "update", finalId: id, held: arriving.update, editorFor: (path) => (jsonl(path) ? writing(path, [lines({ cwd, paths: moved })]) : undefined), alreadyInstalled: async () => false };
+  }
   if (!(await isTaken(id, ctx))) {
     ctx.claimed.add(id);
-    return { id, finalId: id, editorFor: (path) => (jsonl(path) ? lines({ cwd }) : undefined), alreadyInstalled: async () => false };
+    return { ...base, kind: "new", finalId: id, editorFor: (path) => (jsonl(path) ? writing(path, [lines({ cwd, paths: moved })]) : undefined), alreadyInstalled: async () => false };
   }
   let finalId: string;
   do finalId = randomUUID();
@@ -58,18 +100,19 @@ export async function planSession(id: string, project: string, ctx: PlanContext)
   ctx.claimed.add(finalId);
   // Hashed while the session arrives, so the comparison at the end reads nothing twice.
   const there = fileDigest(join(ctx.folder, `${id}.jsonl`));
-  const arriving = new Digest();
-  const keepCwd = () => undefined;
+  const asItself = new Digest();
+  const renamed = { cwd: () => undefined, sessionId: { from: id, to: finalId }, paths: [{ from: inJson(join(ctx.folder, id)), to: inJson(join(ctx.folder, finalId)) }] };
   return {
-    id,
+    ...base,
+    kind: "fork",
     finalId,
     editorFor: (path) => {
       if (!jsonl(path)) return undefined;
-      const renamed = lines({ cwd: keepCwd, sessionId: { from: id, to: finalId } });
-      return path === `${id}.jsonl` ? new Chain([lines({ cwd }), arriving, renamed]) : new Chain([lines({ cwd }), renamed]);
+      const asSent = lines({ cwd, paths: moved });
+      return writing(path, path === `${id}.jsonl` ? [asSent, asItself, lines(renamed)] : [asSent, lines(renamed)]);
     },
     alreadyInstalled: async () => {
-      const [a, b] = await Promise.all([arriving.digest(), there]);
+      const [a, b] = await Promise.all([asItself.digest(), there]);
       return a !== undefined && b !== undefined && Buffer.compare(a, b) === 0;
     },
   };
@@ -77,53 +120,4 @@ export async function planSession(id: string, project: string, ctx: PlanContext)
 
 function lines(edit: LineEdit): LineEditStream {
   return new LineEditStream(lineEditor(edit));
-}
-
-/** Passes bytes through unchanged and hashes them: the transcript as it would be under its own id. */
-class Digest implements ByteEditor {
-  private readonly hash = new StreamHash();
-  private done: Uint8Array | undefined;
-
-  push(chunk: Uint8Array): Uint8Array {
-    this.hash.update(chunk);
-    return chunk;
-  }
-
-  end(): Uint8Array {
-    return EMPTY;
-  }
-
-  release(): void {}
-
-  async digest(): Promise<Uint8Array | undefined> {
-    return (this.done ??= await this.hash.digest());
-  }
-}
-
-const EMPTY = new Uint8Array(0);
-
-/** Editors one after another: each takes what the one before it gives. */
-class Chain implements ByteEditor {
-  constructor(private readonly steps: ByteEditor[]) {}
-
-  push(chunk: Uint8Array): Uint8Array {
-    let bytes = chunk;
-    for (const step of this.steps) bytes = step.push(bytes);
-    return bytes;
-  }
-
-  /** What each step still held, passed through the steps after it. */
-  end(): Uint8Array {
-    let carried: Uint8Array = EMPTY;
-    for (const step of this.steps) {
-      const pushed = carried.length > 0 ? step.push(carried) : EMPTY;
-      const ended = step.end();
-      carried = concat(pushed, ended);
-    }
-    return carried;
-  }
-
-  release(): void {
-    for (const step of this.steps) step.release();
-  }
 }

@@ -30,6 +30,12 @@ export interface UnpackerOptions {
   limits?: Partial<Limits>;
   /** An editor for a file's bytes on their way to disk (checked paths only), or undefined to write them as sent. */
   editorFor?: (session: string, path: string) => ByteEditor | undefined;
+  /**
+   * What the catalog promised of each session: its files, and the bytes they
+   * add up to. A sharer may send less (an update sends only what is new) but
+   * never more (issue 13 finding 8: a session shown as 100 B must not fill the disk).
+   */
+  promised?: (session: string) => { files: number; bytes: number } | undefined;
 }
 
 type State = "between files" | "in a file" | "done" | "failed";
@@ -48,6 +54,10 @@ export class Unpacker {
   private readonly filePaths = new Set<string>();
   private readonly dirPaths = new Set<string>();
   private readonly sessions = new Map<string, UnpackedFile[]>();
+  /** Per session: files and bytes declared so far, against what the catalog promised. */
+  private readonly declared = new Map<string, { files: number; bytes: number }>();
+  /** Sessions sent as updates of the receiver's copy: they may come without their transcript. */
+  private readonly updates = new Set<string>();
   private queue: Promise<void> = Promise.resolve();
   private finishedBytes = 0;
 
@@ -162,6 +172,8 @@ export class Unpacker {
         throw new UnsafePathError(`The sharer sent ${JSON.stringify(path)} under a file it already sent`);
       }
     }
+    this.holdToPromise(session, path, size);
+    if (record.update) this.updates.add(session);
     if (++this.files > this.limits.maxFiles) throw new LimitExceededError(`The sharer sent more than ${this.limits.maxFiles} files`, { refused: true });
     if (size > this.limits.maxFileBytes) {
       throw new LimitExceededError(`The sharer declared ${JSON.stringify(path)} as ${size} bytes, over the ${this.limits.maxFileBytes}-byte limit`, { refused: true });
@@ -189,10 +201,25 @@ export class Unpacker {
     this.state = "between files";
   }
 
-  /** A session without its `<id>.jsonl` could not be resumed: refuse rather than install a husk. */
+  private holdToPromise(session: string, path: string, size: number): void {
+    const promised = this.o.promised?.(session);
+    if (!promised) return;
+    const soFar = this.declared.get(session) ?? { files: 0, bytes: 0 };
+    soFar.files++;
+    soFar.bytes += size;
+    this.declared.set(session, soFar);
+    if (soFar.files > promised.files || soFar.bytes > promised.bytes) {
+      throw new LimitExceededError(
+        `The sharer sent ${JSON.stringify(path)} of session ${session}, past the ${promised.files} files and ${promised.bytes} bytes its catalog showed`,
+        { refused: true },
+      );
+    }
+  }
+
+  /** A session without its `<id>.jsonl` could not be resumed: refuse rather than install a husk (an update keeps the one here). */
   private checkEverySessionHasItsTranscript(): void {
     for (const [id, files] of this.sessions) {
-      if (!files.some((f) => f.path === `${id}.jsonl`)) {
+      if (!this.updates.has(id) && !files.some((f) => f.path === `${id}.jsonl`)) {
         throw new ProtocolError(`The sharer sent files of session ${id} but not its transcript`, { refused: true });
       }
     }

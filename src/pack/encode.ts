@@ -6,11 +6,12 @@
 // chunk ahead measured no faster, warm or cold cache (the kernel reads ahead).
 // Level 1: see EncodeOptions.level.
 import { open, type FileHandle } from "node:fs/promises";
-import type { CatalogEntry, OfferedSession, SessionFile } from "../catalog/entry.ts";
-import { CcshareError, fromFsError, SessionChangedError } from "../errors.ts";
+import type { OfferedSession } from "../catalog/entry.ts";
+import { fromFsError, SessionChangedError } from "../errors.ts";
+import type { OutgoingFile, OutgoingSession } from "../sync/outgoing.ts";
+import { encodeCatalog } from "./catalog_records.ts";
 import { DEFAULT_LIMITS, SEND_CHUNK_BYTES } from "./limits.ts";
-import { encodeMessage } from "./cbor.ts";
-import { encodeRecord, type CatalogRecord, type CatalogSession, type Record } from "./records.ts";
+import { encodeRecord, type FileRecord, type Record } from "./records.ts";
 import { StreamHash } from "./sha256.ts";
 import { ChunkCompressor } from "./zstd.ts";
 
@@ -62,36 +63,43 @@ export interface SessionStreamOptions {
   sessions: readonly OfferedSession[];
   /** The catalog, already encoded (encodeCatalog): a share encodes it once for every receiver. */
   catalog?: readonly Uint8Array[];
-  /** Which offered sessions to send, asked once the catalog is out: a receiver's `want`; a bundle carries all. */
-  choose?: () => Promise<readonly string[]>;
-  /** The sessions chosen and their size in bytes, before their first file. */
-  onChosen?: (ids: readonly string[], total: number) => void;
+  /**
+   * What to send, asked once the catalog is out: for a receiver, what its
+   * `want` asks for and lacks (sync/outgoing.ts); a bundle carries every file whole.
+   */
+  choose?: () => Promise<readonly OutgoingSession[]>;
+  /** The sessions chosen and the bytes that will be sent of them, before the first file. */
+  onChosen?: (sessions: readonly OutgoingSession[], total: number) => void;
   /** Session bytes read so far (uncompressed), of the chosen total. */
   onProgress?: (progress: { bytes: number; total: number }) => void;
   encode?: EncodeOptions;
 }
 
+/** Every offered session, every file whole: what a bundle carries. */
+export function wholeSessions(sessions: readonly OfferedSession[]): OutgoingSession[] {
+  return sessions.map((s) => ({ id: s.entry.id, files: s.files.map((file) => ({ file, from: 0 })), outcome: { kind: "new" } }));
+}
+
 /**
- * Everything a sharer sends, in order (PROTOCOL.md §4): the catalog, then
- * every file of each chosen session, then `done`. Live shares and bundles
+ * Everything a sharer sends, in order (PROTOCOL.md §4): the catalog, then the
+ * chosen files of each chosen session, then `done`. Live shares and bundles
  * both write exactly this stream; only the sealing and the transport differ.
  */
 export async function* sessionStream(o: SessionStreamOptions): AsyncGenerator<OutgoingRecord> {
   for (const plain of o.catalog ?? encodeCatalog(o.sessions)) yield { plain, final: false };
-  const offered = new Map(o.sessions.map((s) => [s.entry.id, s]));
-  const chosen = (o.choose ? await o.choose() : [...offered.keys()]).map((id) => offered.get(id)!);
-  const total = chosen.reduce((sum, s) => sum + s.files.reduce((n, f) => n + f.size, 0), 0);
-  o.onChosen?.(chosen.map((s) => s.entry.id), total);
+  const chosen = o.choose ? await o.choose() : wholeSessions(o.sessions);
+  const total = chosen.reduce((sum, s) => sum + s.files.reduce((n, f) => n + f.file.size - f.from, 0), 0);
+  o.onChosen?.(chosen, total);
   const chunkBytes = chunkSize(o.encode);
   let bytes = 0;
-  for (const { entry, files } of chosen) {
-    for (const file of files) {
+  for (const session of chosen) {
+    for (const out of session.files) {
       let sent = 0;
-      for await (const record of fileRecords(file, entry.id, o.encode)) {
+      for await (const record of fileRecords(out, session.id, o.encode)) {
         yield { plain: encodeRecord(record), final: false };
         // Each data record carries up to one full chunk of the file (PROTOCOL.md §4).
         if (record.k === "data") {
-          const step = Math.min(chunkBytes, file.size - sent);
+          const step = Math.min(chunkBytes, out.file.size - out.from - sent);
           sent += step;
           bytes += step;
           o.onProgress?.({ bytes, total });
@@ -102,23 +110,19 @@ export async function* sessionStream(o: SessionStreamOptions): AsyncGenerator<Ou
   yield { plain: encodeRecord({ k: "done" }), final: true };
 }
 
-/** The catalog of `sessions` as encoded records (PROTOCOL.md §4), the first thing every receiver gets. */
-export function encodeCatalog(sessions: readonly OfferedSession[]): Uint8Array[] {
-  const fileCounts = new Map(sessions.map((s) => [s.entry.id, s.files.length]));
-  return catalogRecords(sessions.map((s) => s.entry), fileCounts).map(encodeRecord);
-}
-
 function chunkSize(o: EncodeOptions = {}): number {
   return Math.max(1, Math.min(o.chunkBytes ?? SEND_CHUNK_BYTES, DEFAULT_LIMITS.maxChunkBytes));
 }
 
 /**
- * One file as `file`, `data`*, `end`. Claude Code appends to live sessions while
- * we read, so the size is taken once (fstat on the open handle, capped at
- * `file.size`) and exactly that many bytes are sent: the receiver gets a consistent snapshot, possibly ending
- * in a half-written line (SESSIONS-FORMAT.md tolerates torn last lines).
+ * One file as `file`, `data`*, `end`: its bytes from `out.from` to the size it
+ * was offered at. Claude Code appends to live sessions while we read, so
+ * exactly the offered bytes are sent: the receiver gets a consistent
+ * snapshot, possibly ending in a half-written line (SESSIONS-FORMAT.md
+ * tolerates torn last lines), and the catalog's sizes hold (issue 13 finding 8).
  */
-export async function* fileRecords(file: SessionFile, sessionId: string, o: EncodeOptions = {}): AsyncGenerator<Record> {
+export async function* fileRecords(out: OutgoingFile, sessionId: string, o: EncodeOptions = {}): AsyncGenerator<Record> {
+  const file = out.file;
   const chunkBytes = chunkSize(o);
   const level = o.level ?? 1;
   let handle: FileHandle;
@@ -132,13 +136,15 @@ export async function* fileRecords(file: SessionFile, sessionId: string, o: Enco
   try {
     // Never past the size the offer recorded: the redact step scanned exactly
     // that many bytes, and a line appended since was never scanned (issue 17).
-    const size = Math.min((await handle.stat()).size, file.size);
-    yield { k: "file", session: sessionId, path: file.path, size };
+    const end = Math.min((await handle.stat()).size, file.size);
+    if (end < out.from) throw new SessionChangedError(`${file.path} shrank while it was being sent; nothing was installed on the other side. Try again.`);
+    const size = end - out.from;
+    yield fileRecord(out, sessionId, size);
     hash = new StreamHash();
     if (size > 0) workspace = takeWorkspace(level);
-    let position = 0;
-    while (position < size) {
-      const want = Math.min(chunkBytes, size - position);
+    let position = out.from;
+    while (position < end) {
+      const want = Math.min(chunkBytes, end - position);
       const got = await readFully(handle, workspace!.buffer, want, position, file.path);
       if (got < want) {
         throw new SessionChangedError(`${file.path} shrank while it was being sent; nothing was installed on the other side. Try again.`);
@@ -158,6 +164,16 @@ export async function* fileRecords(file: SessionFile, sessionId: string, o: Enco
   }
 }
 
+function fileRecord(out: OutgoingFile, session: string, size: number): FileRecord {
+  const record: FileRecord = { k: "file", session, path: out.file.path, size };
+  if (out.file.mtimeMs !== undefined) record.mtime = Math.max(0, Math.round(out.file.mtimeMs));
+  if (out.update) record.update = true;
+  if (out.from > 0) record.from = out.from;
+  if (out.whole) record.whole = out.whole;
+  if (out.lineage) record.lineage = { origin: out.lineage.origin, installed: out.lineage.installed };
+  return record;
+}
+
 async function readFully(handle: FileHandle, buffer: Uint8Array, want: number, position: number, path: string): Promise<number> {
   let got = 0;
   while (got < want) {
@@ -171,75 +187,4 @@ async function readFully(handle: FileHandle, buffer: Uint8Array, want: number, p
     got += n;
   }
   return got;
-}
-
-/** Titles and prompts are cut to this many characters so that one entry always fits a record. */
-const MAX_TEXT = 1_000;
-const MAX_SESSIONS_PER_RECORD = 2_000;
-/** Room left in a record for its own keys and headers. */
-const RECORD_OVERHEAD = 64;
-
-/** At most MAX_TEXT UTF-16 units, never splitting a surrogate pair. */
-function cut(text: string): string {
-  if (text.length <= MAX_TEXT) return text;
-  const end = /[\uD800-\uDBFF]/.test(text[MAX_TEXT - 1]!) ? MAX_TEXT - 1 : MAX_TEXT;
-  return text.slice(0, end);
-}
-
-/** What the receiver's picker shows for one session. */
-export function catalogSession(entry: CatalogEntry, files: number): CatalogSession {
-  return {
-    id: entry.id,
-    title: cut(entry.title),
-    firstPrompt: cut(entry.firstPrompt),
-    project: entry.project,
-    branch: cut(entry.branch),
-    messages: entry.messages,
-    created: entry.created,
-    modified: entry.modified,
-    bytes: entry.bytes,
-    files,
-    subagents: entry.subagents,
-    version: cut(entry.version),
-    ...(entry.redacted ? { redacted: entry.redacted } : {}),
-  };
-}
-
-/**
- * The catalog as one record; see catalogRecords for catalogs too large for one.
- * `files` gives each session's file count (sessions not in it count 0).
- */
-export function catalogRecord(entries: readonly CatalogEntry[], files: ReadonlyMap<string, number>): CatalogRecord {
-  const sessions = entries.map((e) => catalogSession(e, files.get(e.id) ?? 0));
-  return { k: "catalog", sessions, total: sessions.length };
-}
-
-/**
- * The catalog split into records that each fit in maxRecordBytes (heavy users
- * list thousands of sessions: several MB). Every record carries the same
- * `total`, so the receiver knows when it has them all. Always at least one record.
- */
-export function catalogRecords(
-  entries: readonly CatalogEntry[],
-  files: ReadonlyMap<string, number>,
-  maxRecordBytes = DEFAULT_LIMITS.maxRecordBytes,
-): CatalogRecord[] {
-  const total = entries.length;
-  const records: CatalogRecord[] = [];
-  let sessions: CatalogSession[] = [];
-  let bytes = RECORD_OVERHEAD;
-  for (const entry of entries) {
-    const session = catalogSession(entry, files.get(entry.id) ?? 0);
-    const size = encodeMessage(session as unknown as { [key: string]: unknown }).length;
-    if (sessions.length > 0 && (bytes + size > maxRecordBytes || sessions.length >= MAX_SESSIONS_PER_RECORD)) {
-      records.push({ k: "catalog", sessions, total });
-      sessions = [];
-      bytes = RECORD_OVERHEAD;
-    }
-    if (bytes + size > maxRecordBytes) throw new CcshareError(`Session ${entry.id} has a project path too long to share.`);
-    sessions.push(session);
-    bytes += size;
-  }
-  records.push({ k: "catalog", sessions, total });
-  return records;
 }

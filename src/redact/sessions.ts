@@ -95,7 +95,7 @@ export interface RedactedSessions {
 /** The sessions as they are, for a sharer who chose to send them unredacted (or had nothing to redact). */
 export function asScanned(report: ScanReport): RedactedSessions {
   return {
-    sessions: report.sessions.map((s, i) => ({ entry: s.entry, files: s.files.map((f, k) => ({ ...f, size: report.scans[i]![k]!.size })) })),
+    sessions: report.sessions.map((s, i) => ({ ...s, files: s.files.map((f, k) => ({ ...f, size: report.scans[i]![k]!.size })) })),
     values: 0,
     dispose() {},
   };
@@ -134,7 +134,7 @@ export async function redactSessions(report: ScanReport): Promise<RedactedSessio
         mkdirSync(dirname(abs), { recursive: true, mode: 0o700 });
         files.push({ path: scan.file.path, abs, size: await writeRedactedCopy(scan, set, abs) });
       }
-      sessions.push({ entry: redactedEntry(session.entry, files, scans, values), files });
+      sessions.push({ ...session, entry: redactedEntry(session.entry, files, scans, values), files });
     }
     return { sessions, values: report.values, dispose };
   } catch (error) {

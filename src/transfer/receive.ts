@@ -2,7 +2,8 @@
 //   net/channel -> crypto/open -> pack/decode (bounded, into staging) -> install/
 // Nothing reaches the projects folder unless the whole stream arrived, every
 // record authenticated, and every file's digest matched (DESIGN.md §5).
-import { PeerGoneError, ProtocolError, TruncatedStreamError } from "../errors.ts";
+import { LimitExceededError, PeerGoneError, ProtocolError, TruncatedStreamError } from "../errors.ts";
+import { DEFAULT_LIMITS } from "../pack/limits.ts";
 import type { InstallResult } from "../install/install.ts";
 import type { Channel } from "../net/channel.ts";
 import { decodeRecord, encodeRecord, type CatalogSession, type Record as PackRecord } from "../pack/records.ts";
@@ -40,6 +41,7 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
   const session = await handshakeAsReceiver(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs });
   const reply = async (record: PackRecord): Promise<void> => channel.send(await session.sealReverse(encodeRecord(record)));
   let final = false;
+  let received = 0;
   // One record in; its credit goes back once it is processed (PROTOCOL.md §5).
   const next = async (): Promise<PackRecord> => {
     let message: Uint8Array;
@@ -50,6 +52,7 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
       throw error;
     }
     const opened = await session.open(message);
+    received += opened.plain.length;
     const record = decodeRecord(opened.plain);
     if (opened.final !== (record.k === "done")) {
       throw new ProtocolError(opened.final ? `The final record was "${record.k}", not "done".` : `A "done" record was not marked final.`);
@@ -59,13 +62,14 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
   };
   const ack = () => reply({ k: "credit", n: 1 });
 
-  const catalog = await readCatalog(next, ack);
+  const catalog = await readCatalog(next, ack, () => received);
   const wanted = [...new Set(await keptAlive(o.choose(catalog), () => reply({ k: "credit", n: 0 }), o.keepAliveMs ?? KEEP_ALIVE_MS))];
-  await reply({ k: "want", ids: wanted });
   const total = catalog.filter((s) => wanted.includes(s.id)).reduce((n, s) => n + s.bytes, 0);
-
+  // Opened before `want`: a bad --into fails before anything is sent, and `want` says what is here already.
   const incoming = await Incoming.open({ catalog, wanted: new Set(wanted), into: o.into, env: o.env });
   try {
+    const have = await incoming.holdings();
+    await reply({ k: "want", ids: wanted, ...(have.length > 0 ? { have } : {}) });
     // PROTOCOL.md §5 fixes the initial window at 8 records; with 512 KiB records
     // (pack/limits.ts SEND_CHUNK_BYTES) 8 more keep ~8 MiB in flight on slow links.
     if (wanted.length > 0) await reply({ k: "credit", n: EXTRA_CREDIT });
@@ -117,11 +121,21 @@ async function keptAlive<T>(work: Promise<T>, ping: () => Promise<void>, everyMs
   }
 }
 
-async function readCatalog(next: () => Promise<PackRecord>, ack: () => Promise<void>): Promise<CatalogSession[]> {
+/**
+ * The catalog sessions the receiver takes, and the bytes of catalog records:
+ * a heavy user's 6,000 sessions with long titles come to ~15 MB. A sharer that
+ * promises more, or keeps sending, is refused before more is held (issue 13
+ * finding 5: an endless catalog filled 3 GiB in 20 s before any prompt).
+ */
+export const CATALOG_LIMITS = { sessions: DEFAULT_LIMITS.maxCatalogEntries, bytes: 24 * 1024 * 1024 };
+
+async function readCatalog(next: () => Promise<PackRecord>, ack: () => Promise<void>, bytesSoFar: () => number): Promise<CatalogSession[]> {
   const sessions: CatalogSession[] = [];
+  const tooBig = new LimitExceededError(`The sharer's catalog is over ${CATALOG_LIMITS.sessions} sessions or ${CATALOG_LIMITS.bytes / 1024 / 1024} MiB; the transfer was stopped.`);
   for (;;) {
     const record = await next();
     if (record.k !== "catalog") throw new ProtocolError(`Expected the sharer's catalog, got a "${record.k}" record.`);
+    if (record.total > CATALOG_LIMITS.sessions || bytesSoFar() > CATALOG_LIMITS.bytes) throw tooBig;
     sessions.push(...record.sessions);
     await ack();
     if (sessions.length > record.total) throw new ProtocolError(`The catalog listed more sessions than its total of ${record.total}.`);

@@ -7,6 +7,8 @@ import type { OfferedSession } from "../catalog/entry.ts";
 import { ProtocolError } from "../errors.ts";
 import { CreditWindow, type Channel } from "../net/channel.ts";
 import { sessionStream } from "../pack/encode.ts";
+import { DigestCache } from "../sync/digests.ts";
+import { outgoingSessions } from "../sync/outgoing.ts";
 import type { ResultRecord } from "../pack/records.ts";
 import { handshakeAsSharer } from "./handshake.ts";
 import { ReverseStream } from "./reverse_stream.ts";
@@ -61,9 +63,10 @@ export async function sendSessions(channel: Channel, o: SendOptions): Promise<Se
         for (const id of wanted) {
           if (!offered.has(id)) throw new ProtocolError(`The receiver asked for session ${id.slice(0, 40)}, which was not offered.`);
         }
-        return wanted;
+        // docs/PROTOCOL.md §8: of a session the receiver has, only what it lacks.
+        return outgoingSessions(o.sessions, wanted, want.have ?? [], DigestCache.open());
       },
-      onChosen: (ids, total) => o.onWant?.([...ids], total),
+      onChosen: (sessions, total) => o.onWant?.(sessions.map((s) => s.id), total),
       onProgress: (progress) => {
         bytes = progress.bytes;
         o.onProgress?.(progress);

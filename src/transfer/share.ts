@@ -11,7 +11,7 @@ import { channelFromPeer } from "../net/ws_channel.ts";
 import { serveWebSockets, type WebSocketServer } from "../net/ws_server.ts";
 import { DEFAULT_LIMITS } from "../pack/limits.ts";
 import type { OfferedSession } from "../catalog/entry.ts";
-import { encodeCatalog } from "../pack/encode.ts";
+import { encodeCatalog } from "../pack/catalog_records.ts";
 import { sendSessions } from "./send.ts";
 
 export type ShareEvent =

@@ -85,7 +85,12 @@ export function snapshot(dir: string): Record<string, string> {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-function rewritten(original: Buffer, project: string, target: string): Buffer {
+/**
+ * What the installer makes of a JSONL file: the recorded cwd moved, and paths
+ * into the sharer's project folder moved to the receiver's, except on a line
+ * holding a thinking block (its text is signed).
+ */
+function rewritten(original: Buffer, project: string, target: string, folders: { from: string; to: string }): Buffer {
   const lines = original.toString("latin1").split("\n").map((line) => {
     try {
       JSON.parse(utf8.decode(Buffer.from(line, "latin1")));
@@ -93,6 +98,7 @@ function rewritten(original: Buffer, project: string, target: string): Buffer {
       return line;
     }
     for (const key of ["cwd", "relocatedCwd"]) line = line.replaceAll(bytes(`"${key}":${JSON.stringify(project)}`), bytes(`"${key}":${JSON.stringify(target)}`));
+    if (!line.includes('"type":"thinking"') && !line.includes('"type":"redacted_thinking"')) line = line.replaceAll(bytes(`${folders.from}/`), bytes(`${folders.to}/`));
     return line;
   });
   return Buffer.from(lines.join("\n"), "latin1");
@@ -112,7 +118,8 @@ export function expectInstalledExactly(store: Store, session: FixtureSession, fo
   for (const file of session.files) {
     const original = readFileSync(join(store.config, "projects", session.folder, file));
     const installed = readFileSync(join(folder, file));
-    const expected = file.endsWith(".jsonl") ? rewritten(original, session.project, target) : original;
+    const folders = { from: join(store.config, "projects", session.folder), to: folder };
+    const expected = file.endsWith(".jsonl") ? rewritten(original, session.project, target, folders) : original;
     expect({ file, same: installed.equals(expected) }).toEqual({ file, same: true });
     expect(statSync(join(folder, file)).mode & 0o777).toBe(0o600);
   }

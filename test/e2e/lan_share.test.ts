@@ -57,7 +57,8 @@ describe("sharing on the LAN", () => {
     expect((installed.sessions as unknown[]).length).toBe(sessions.length);
     for (const s of sessions) {
       for (const file of s.files) {
-        const sent = fileLines(join(alice.configDir, "projects", s.folder, file));
+        // Paths into alice's project folder (saved tool output) now point into bob's.
+        const sent = fileLines(join(alice.configDir, "projects", s.folder, file)).map((l) => l.replaceAll(`${join(alice.configDir, "projects", s.folder)}/`, `${folder}/`));
         const got = fileLines(join(folder, file));
         expect(got.length).toBe(sent.length);
         expect(got.map(withoutCwd)).toEqual(sent.map(withoutCwd));

@@ -57,8 +57,10 @@ export function stage(session: FixtureSession, sourceConfig: string): SentSessio
   return { id: session.id, project: session.cwd, dir, files: [...session.files] };
 }
 
-export function catalogSession(s: { id: string; project: string; files: string[] }): CatalogSession {
-  return { id: s.id, title: s.id, firstPrompt: "", project: s.project, branch: "", messages: 1, created: "", modified: "", bytes: 0, files: s.files.length, subagents: 0, version: "" };
+/** The catalog entry a sharer sends for `s`: its files and their bytes as they are now. */
+export function catalogSession(s: { id: string; project: string; files: string[]; dir?: string }): CatalogSession {
+  const bytes = s.dir ? s.files.reduce((n, path) => n + statSync(join(s.dir!, path)).size, 0) : 0;
+  return { id: s.id, title: s.id, firstPrompt: "", project: s.project, branch: "", messages: 1, created: "", modified: "", bytes, files: s.files.length, subagents: 0, version: "" };
 }
 
 /** Every record a sharer sends after the catalog, for these sessions, through CBOR as a peer decodes it. */
@@ -66,7 +68,7 @@ export async function* sent(sessions: SentSession[], o: { chunkBytes?: number } 
   for (const s of sessions) {
     for (const path of s.files) {
       const abs = join(s.dir, path);
-      for await (const r of fileRecords({ path, abs, size: statSync(abs).size }, s.id, o)) yield decodeRecord(encodeRecord(r));
+      for await (const r of fileRecords({ file: { path, abs, size: statSync(abs).size }, from: 0 }, s.id, o)) yield decodeRecord(encodeRecord(r));
     }
   }
   yield { k: "done" };
@@ -104,11 +106,16 @@ export async function install(o: { staged: SentSession[]; into: string; env: Rec
   const catalog = o.staged.map((s) => catalogSession({ ...s, project: o.sourceProject ?? s.project }));
   return receive({ catalog, wanted: new Set(o.staged.map((s) => s.id)), into: o.into, env: o.env, now: o.now }, sent(o.staged, { chunkBytes: o.chunkBytes }));
 }
-/** Every path under `dir`, relative, "/"-separated, sorted (dirs end with "/"). */
+/**
+ * Every path under `dir`, relative, "/"-separated, sorted (dirs end with "/").
+ * A project folder's `.ccshare/` (the lineage of what ccshare installed,
+ * sync/lineage.ts, tested on its own) is left out.
+ */
 export function tree(dir: string): string[] {
   const out: string[] = [];
   const walk = (at: string, prefix: string) => {
     for (const entry of readdirSync(at, { withFileTypes: true })) {
+      if (prefix === "" && entry.name === ".ccshare" && entry.isDirectory()) continue;
       const rel = prefix + entry.name;
       if (entry.isDirectory()) {
         out.push(`${rel}/`);

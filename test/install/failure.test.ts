@@ -2,11 +2,13 @@
 // step 6; DESIGN.md §5 "Installs are atomic"). A disk that fills up while
 // sessions arrive: test/install/incoming.test.ts.
 import { describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DigestMismatchError } from "../../src/errors.ts";
 import { commitSession } from "../../src/install/commit.ts";
 import { prepareSession } from "../../src/install/prepare.ts";
+import { planSession } from "../../src/install/session_plan.ts";
 import { catalogSession, receiver, refusal, sent, source, stage, tempDir, tree } from "./_stage.ts";
 
 describe("a failed install", () => {
@@ -42,7 +44,12 @@ describe("a failed install", () => {
     mkdirSync(staging, { recursive: true });
     const arrived = stage(s, src.config);
     cpSync(arrived.dir, staging, { recursive: true });
-    const prepared = await prepareSession({ id: s.id, finalId: s.id, dir: staging, files: arrived.files }, { folder, now: new Date() });
+    const plan = await planSession({ id: s.id, project: s.cwd }, { folder, target: r.home, claimed: new Set() });
+    const files = arrived.files.map((path) => {
+      const bytes = readFileSync(join(staging, path));
+      return { path, sent: { size: bytes.length, sha256: new Uint8Array(createHash("sha256").update(bytes).digest()) }, from: 0 };
+    });
+    const prepared = await prepareSession({ id: s.id, finalId: s.id, dir: staging, files }, plan, { folder, now: new Date() });
     // Another process writes the same id between prepare and commit.
     writeFileSync(join(folder, `${s.id}.jsonl`), "someone else's session\n");
     await expect(commitSession(prepared, folder)).rejects.toThrow(/appeared while installing/);

@@ -18,8 +18,9 @@ const repo = resolve(import.meta.dir, "../..");
 const A = "11111111-1111-4111-8111-111111111111";
 const B = "22222222-2222-4222-8222-222222222222";
 
+/** A catalog entry that promises room for whatever these tests send (the promise itself is tested in test/install/hostile.test.ts). */
 function session(id: string): CatalogSession {
-  return { id, title: id, firstPrompt: "", project: "/home/alice/app", branch: "", messages: 1, created: "", modified: "", bytes: 0, files: 2, subagents: 0, version: "" };
+  return { id, title: id, firstPrompt: "", project: "/home/alice/app", branch: "", messages: 1, created: "", modified: "", bytes: 1 << 30, files: 100, subagents: 0, version: "" };
 }
 
 async function recordsOf(dir: string, sessionId: string, path: string): Promise<Record[]> {
@@ -27,7 +28,7 @@ async function recordsOf(dir: string, sessionId: string, path: string): Promise<
   mkdirSync(join(abs, ".."), { recursive: true });
   writeFileSync(abs, `{"type":"user","cwd":"/home/alice/app","sessionId":"${sessionId}"}\n`);
   const out: Record[] = [];
-  for await (const r of fileRecords({ path, abs, size: 0 }, sessionId)) out.push(r);
+  for await (const r of fileRecords({ file: { path, abs, size: statSync(abs).size }, from: 0 }, sessionId)) out.push(r);
   return out;
 }
 
@@ -68,13 +69,13 @@ type Sent = Pick<FixtureSession, "id" | "folder" | "cwd" | "files">;
 
 /** Every file of `sessions` through an Incoming, as a sharer sends them. */
 async function received(sessions: Sent[], sourceConfig: string, into: string, env: { [name: string]: string }): Promise<InstallResult> {
-  const catalog = sessions.map((s) => ({ ...session(s.id), project: s.cwd }));
+  const catalog = sessions.map((s) => ({ ...session(s.id), project: s.cwd, root: join(sourceConfig, "projects", s.folder) }));
   const incoming = await Incoming.open({ catalog, wanted: new Set(sessions.map((s) => s.id)), into, env });
   try {
     for (const s of sessions) {
       for (const path of s.files) {
         const abs = join(sourceConfig, "projects", s.folder, path);
-        for await (const r of fileRecords({ path, abs, size: statSync(abs).size }, s.id, { chunkBytes: 4096 })) await incoming.accept(r);
+        for await (const r of fileRecords({ file: { path, abs, size: statSync(abs).size }, from: 0 }, s.id, { chunkBytes: 4096 })) await incoming.accept(r);
       }
     }
     await incoming.accept({ k: "done" });
@@ -104,7 +105,7 @@ describe("edited on arrival", () => {
     expect(viaIncoming.installed.map((i) => i.id)).toEqual(src.sessions.map((s) => s.id));
     const expected = new Map<string, Uint8Array>();
     for (const s of src.sessions) {
-      const edit = { cwd: cwdRewrite(s.cwd, target) };
+      const edit = { cwd: cwdRewrite(s.cwd, target), paths: [{ from: `${join(src.config, "projects", s.folder)}/`, to: `${viaIncoming.folder}/` }] };
       for (const path of s.files) {
         const sentBytes = new Uint8Array(readFileSync(join(src.config, "projects", s.folder, path)));
         expected.set(path, path.endsWith(".jsonl") ? referenceEdit(sentBytes, edit) : sentBytes);
@@ -115,7 +116,7 @@ describe("edited on arrival", () => {
     for (const [path, bytes] of expected) expect([path, Buffer.compare(actual.get(path)!, bytes)]).toEqual([path, 0]);
     expect(new TextDecoder().decode(actual.get(`${src.sessions[2]!.id}.jsonl`))).toContain(`"cwd":"${target}"`);
     for (const path of actual.keys()) expect(statSync(join(viaIncoming.folder, path)).mode & 0o777).toBe(0o600);
-    expect(readdirSync(viaIncoming.folder).filter((n) => n.startsWith("."))).toEqual([]);
+    expect(readdirSync(viaIncoming.folder).filter((n) => n.startsWith(".ccshare-staging"))).toEqual([]);
     expect(readdirSync(join(r.config, "projects")).filter((n) => n.startsWith("."))).toEqual([]);
   });
 
@@ -149,7 +150,7 @@ describe("edited on arrival", () => {
     const into = tempDir();
     const abs = join(src.config, "projects", s.folder, `${s.id}.jsonl`);
     async function* tampered() {
-      for await (const rec of fileRecords({ path: `${s.id}.jsonl`, abs, size: statSync(abs).size }, s.id)) yield rec.k === "end" ? { k: "end" as const, sha256: new Uint8Array(32) } : rec;
+      for await (const rec of fileRecords({ file: { path: `${s.id}.jsonl`, abs, size: statSync(abs).size }, from: 0 }, s.id)) yield rec.k === "end" ? { k: "end" as const, sha256: new Uint8Array(32) } : rec;
     }
     const error = await refusal({ catalog: [{ ...session(s.id), project: s.cwd }], wanted: new Set([s.id]), into, env: r.env }, tampered());
     expect(error).toBeInstanceOf(DigestMismatchError);
@@ -203,13 +204,13 @@ describe("a disk that fills up while sessions arrive", () => {
       import { fileRecords } from ${JSON.stringify(join(repo, "src/pack/encode.ts"))};
       import { Incoming } from ${JSON.stringify(join(repo, "src/install/incoming.ts"))};
       const o = JSON.parse(process.argv[2]);
-      const catalog = o.sessions.map((s) => ({ id: s.id, title: "", firstPrompt: "", project: s.cwd, branch: "", messages: 1, created: "", modified: "", bytes: 0, files: s.files.length, subagents: 0, version: "" }));
+      const catalog = o.sessions.map((s) => ({ id: s.id, title: "", firstPrompt: "", project: s.cwd, branch: "", messages: 1, created: "", modified: "", bytes: 1 << 30, files: s.files.length, subagents: 0, version: "" }));
       const incoming = await Incoming.open({ catalog, wanted: new Set(catalog.map((s) => s.id)), into: o.into, env: o.env });
       let error = null;
       try {
         for (const s of o.sessions) for (const path of s.files) {
           const abs = join(o.source, "projects", s.folder, path);
-          for await (const r of fileRecords({ path, abs, size: statSync(abs).size }, s.id)) await incoming.accept(r);
+          for await (const r of fileRecords({ file: { path, abs, size: statSync(abs).size }, from: 0 }, s.id)) await incoming.accept(r);
         }
         await incoming.accept({ k: "done" });
         await incoming.install();

@@ -203,7 +203,7 @@ describe("install", () => {
   test("leaves no staging folder behind", async () => {
     const src = source([{ era: "2.1", cwd: "/home/alice/src/app", subagents: 1 }]);
     const result = await install({ staged: [stage(src.sessions[0]!, src.config)], into: tempDir(), env: receiver().env });
-    expect(readdirSync(result.folder).filter((n) => n.startsWith("."))).toEqual([]);
+    expect(readdirSync(result.folder).filter((n) => n.startsWith(".ccshare-staging"))).toEqual([]);
   });
 });
 

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { zstdDecompressSync } from "node:zlib";
 import type { CatalogEntry, SessionFile } from "../../src/catalog/entry.ts";
 import { CcshareError, SessionChangedError } from "../../src/errors.ts";
-import { catalogRecord, catalogRecords, fileRecords, sessionStream } from "../../src/pack/encode.ts";
+import { catalogRecord, catalogRecords } from "../../src/pack/catalog_records.ts";
+import { fileRecords, sessionStream, wholeSessions } from "../../src/pack/encode.ts";
 import { decodeRecord, encodeRecord, type Record } from "../../src/pack/records.ts";
 import { offeredSession, SESSION, sha256 } from "./_streams.ts";
 import { SEND_CHUNK_BYTES } from "../../src/pack/limits.ts";
@@ -35,7 +36,7 @@ function inflate(records: Record[]): Uint8Array {
 describe("a file becomes file, data..., end", () => {
   test("a 2.5 MiB file travels as five compressed chunks of 512 KiB at most (SEND_CHUNK_BYTES)", async () => {
     const content = new Uint8Array(2.5 * MiB).map((_, i) => (i * 7) % 251);
-    const records = await collect(fileRecords(onDisk(content), SESSION));
+    const records = await collect(fileRecords({ file: onDisk(content), from: 0 }, SESSION));
     expect(records.map((r) => r.k)).toEqual(["file", "data", "data", "data", "data", "data", "end"]);
     expect(records[0]).toEqual({ k: "file", session: SESSION, path: `${SESSION}.jsonl`, size: content.length });
     for (const r of records) if (r.k === "data") expect(zstdDecompressSync(r.z).length).toBeLessThanOrEqual(SEND_CHUNK_BYTES);
@@ -45,7 +46,7 @@ describe("a file becomes file, data..., end", () => {
 
   test("a sender may use chunks up to the 1 MiB the receiver accepts", async () => {
     const content = new Uint8Array(2.5 * MiB).map((_, i) => (i * 7) % 251);
-    const records = await collect(fileRecords(onDisk(content), SESSION, { chunkBytes: MiB }));
+    const records = await collect(fileRecords({ file: onDisk(content), from: 0 }, SESSION, { chunkBytes: MiB }));
     expect(records.map((r) => r.k)).toEqual(["file", "data", "data", "data", "end"]);
     expect(inflate(records)).toEqual(content);
   });
@@ -53,11 +54,11 @@ describe("a file becomes file, data..., end", () => {
   test("every record it yields fits the record size cap", async () => {
     const random = new Uint8Array(1.5 * MiB);
     for (let i = 0; i < random.length; i += 65536) crypto.getRandomValues(random.subarray(i, i + 65536));
-    for await (const r of fileRecords(onDisk(random), SESSION)) expect(encodeRecord(r).length).toBeLessThanOrEqual(MiB + 64 * 1024);
+    for await (const r of fileRecords({ file: onDisk(random), from: 0 }, SESSION)) expect(encodeRecord(r).length).toBeLessThanOrEqual(MiB + 64 * 1024);
   });
 
   test("an empty file is a file record and an end, with no data", async () => {
-    const records = await collect(fileRecords(onDisk(new Uint8Array(0)), SESSION));
+    const records = await collect(fileRecords({ file: onDisk(new Uint8Array(0)), from: 0 }, SESSION));
     expect(records).toEqual([
       { k: "file", session: SESSION, path: `${SESSION}.jsonl`, size: 0 },
       { k: "end", sha256: sha256(new Uint8Array(0)) },
@@ -68,7 +69,7 @@ describe("a file becomes file, data..., end", () => {
     const first = new Uint8Array(1.5 * MiB).fill(0x61);
     const file = onDisk(first);
     const records: Record[] = [];
-    for await (const r of fileRecords(file, SESSION)) {
+    for await (const r of fileRecords({ file: file, from: 0 }, SESSION)) {
       records.push(r);
       appendFileSync(file.abs, '{"type":"user","appended":true}\n'); // Claude Code writing as we send
     }
@@ -81,7 +82,7 @@ describe("a file becomes file, data..., end", () => {
     const file = onDisk(new Uint8Array(2 * MiB));
     const error = await (async () => {
       try {
-        for await (const r of fileRecords(file, SESSION)) if (r.k === "file") truncateSync(file.abs, 10);
+        for await (const r of fileRecords({ file: file, from: 0 }, SESSION)) if (r.k === "file") truncateSync(file.abs, 10);
       } catch (e) {
         return e;
       }
@@ -91,7 +92,7 @@ describe("a file becomes file, data..., end", () => {
 
   test("a file that vanished before it was opened is a ccshare error", async () => {
     const missing = { path: `${SESSION}.jsonl`, abs: join(tmpdir(), "ccshare-no-such-dir", "x.jsonl"), size: 1 };
-    await expect(collect(fileRecords(missing, SESSION))).rejects.toBeInstanceOf(CcshareError);
+    await expect(collect(fileRecords({ file: missing, from: 0 }, SESSION))).rejects.toBeInstanceOf(CcshareError);
   });
 
   test("a whole transfer is the catalog, each file, then done, and only done is final", async () => {
@@ -107,13 +108,14 @@ describe("a file becomes file, data..., end", () => {
     const b = onDisk(new TextEncoder().encode('{"a":1}\n'), `${other}.jsonl`);
     const seen: string[] = [];
     const chosen: { ids: readonly string[]; total: number }[] = [];
+    const sessions = [offeredSession(SESSION, [a]), offeredSession(other, [b])];
     const stream = sessionStream({
-      sessions: [offeredSession(SESSION, [a]), offeredSession(other, [b])],
+      sessions,
       choose: async () => {
         seen.push("choose");
-        return [other];
+        return wholeSessions(sessions).filter((s) => s.id === other);
       },
-      onChosen: (ids, total) => chosen.push({ ids, total }),
+      onChosen: (picked, total) => chosen.push({ ids: picked.map((s) => s.id), total }),
     });
     for await (const { plain } of stream) {
       const record = decodeRecord(plain);
@@ -168,5 +170,25 @@ describe("the catalog", () => {
     const [record] = catalogRecords([long], new Map());
     expect(record!.sessions[0]!.title.length).toBeLessThanOrEqual(1_000);
     expect(record!.sessions[0]!.firstPrompt.length).toBeLessThanOrEqual(1_000);
+  });
+});
+
+describe("what a file record says of the file", () => {
+  test("the rest of a file from an offset: its size, where it continues, the sender's whole file and mtime", async () => {
+    const content = new TextEncoder().encode('{"a":1}\n{"b":2}\n');
+    const file = { ...onDisk(content), mtimeMs: 1_780_000_000_123 };
+    const whole = { size: content.length, sha256: sha256(content) };
+    const records = await collect(fileRecords({ file, from: 8, update: true, whole }, SESSION));
+    expect(records[0]).toEqual({ k: "file", session: SESSION, path: file.path, size: content.length - 8, mtime: 1_780_000_000_123, update: true, from: 8, whole });
+    const sent = zstdDecompressSync((records[1] as { z: Uint8Array }).z);
+    expect(new TextDecoder().decode(sent)).toBe('{"b":2}\n');
+    expect(records.at(-1)).toEqual({ k: "end", sha256: sha256(content.subarray(8)) });
+  });
+
+  test("never more than the size it was offered at, though the file grew since", async () => {
+    const file = onDisk(new TextEncoder().encode("{}\n"));
+    appendFileSync(file.abs, '{"later":true}\n');
+    const records = await collect(fileRecords({ file, from: 0 }, SESSION));
+    expect((records[0] as { size: number }).size).toBe(3);
   });
 });

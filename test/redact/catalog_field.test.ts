@@ -2,7 +2,7 @@
 // field, checked like every other: a peer cannot send a negative or
 // fractional count, or text, and a sharer that redacted nothing sends none.
 import { expect, test } from "bun:test";
-import { catalogRecord } from "../../src/pack/encode.ts";
+import { catalogRecord } from "../../src/pack/catalog_records.ts";
 import { encodeMessage } from "../../src/pack/cbor.ts";
 import { decodeRecord, encodeRecord } from "../../src/pack/records.ts";
 import { ProtocolError } from "../../src/errors.ts";

@@ -167,8 +167,8 @@ export function referenceEdit(input: Uint8Array, edit: LineEdit): Uint8Array {
     const end = newline < 0 ? input.length : newline;
     const bytes = input.subarray(start, end);
     const line = parseLine(bytes);
-    const edited = line && editLine(line, edit);
-    out.push(edited === undefined ? bytes : encoder.encode(edited));
+    const edited = line && movePaths(editLine(line, edit) ?? line.text, line, edit);
+    out.push(edited === undefined || edited === line?.text ? bytes : encoder.encode(edited));
     if (newline < 0) break;
     out.push(NEWLINE);
     start = end + 1;
@@ -181,3 +181,13 @@ export function referenceEdit(input: Uint8Array, edit: LineEdit): Uint8Array {
 }
 
 const NEWLINE = new Uint8Array([0x0a]);
+
+/** Every path move of `edit` in the line's text, unless a content block of the line is thinking (its text is signed). */
+function movePaths(text: string, line: ParsedLine, edit: LineEdit): string {
+  const content = (line.value.message as { content?: unknown } | undefined)?.content;
+  const thinking = Array.isArray(content) && content.some((b) => (b as { type?: unknown })?.type === "thinking" || (b as { type?: unknown })?.type === "redacted_thinking");
+  if (thinking) return text;
+  let out = text;
+  for (const move of edit.paths ?? []) out = out.replaceAll(move.from, move.to);
+  return out;
+}

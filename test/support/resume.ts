@@ -24,10 +24,14 @@ export interface Resumed {
  * `claude --resume <id> -p continue` (or `--continue` when `id` is "latest") in
  * `cwd`, as the receiver `r`, against a fresh stand-in. Killed by pid if it hangs.
  */
-export async function resumeWith(claude: string, id: string, cwd: string, r: { home: string; config: string }, extra: Record<string, string> = {}): Promise<Resumed> {
+export function resumeWith(claude: string, id: string, cwd: string, r: { home: string; config: string }, extra: Record<string, string> = {}): Promise<Resumed> {
+  return claudeTurn(claude, [...(id === "latest" ? ["--continue"] : ["--resume", id]), "-p", "continue"], cwd, r, extra);
+}
+
+/** One run of `claude ARGS` in `cwd` as `r` against a fresh stand-in (a turn with `-p`). Killed by pid if it hangs. */
+export async function claudeTurn(claude: string, args: string[], cwd: string, r: { home: string; config: string }, extra: Record<string, string> = {}): Promise<Resumed> {
   const api = startModelApi();
-  const which = id === "latest" ? ["--continue"] : ["--resume", id];
-  const proc = Bun.spawn([claude, ...which, "-p", "continue"], {
+  const proc = Bun.spawn([claude, ...args], {
     cwd,
     env: claudeEnv({ home: r.home, configDir: r.config, baseUrl: api.url, extra }),
     stdin: "ignore",
