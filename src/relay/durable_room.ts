@@ -15,11 +15,11 @@
 // - close() throws on 1005/1006/1015: closes are normalised first.
 import { DurableObject } from "cloudflare:workers";
 import cloudflareAdapter from "crossws/adapters/cloudflare";
-import { CloseCode, normaliseClose } from "../net/channel.ts";
+import { CloseCode, normaliseClose, type ChannelClose } from "../net/channel.ts";
 import { AddressHasher } from "./address_hash.ts";
 import { resolveLimits, type RelayLimits } from "./limits.ts";
 import { Room } from "./room.ts";
-import { parseRoute } from "./routes.ts";
+import { parseRoute, type Route } from "./routes.ts";
 import type { RelaySocket, RoomEvent, RoomHost, SocketPart } from "./sockets.ts";
 
 export interface RelayEnv {
@@ -38,7 +38,19 @@ export function logEvent(event: RoomEvent): void {
   console.log(JSON.stringify(event));
 }
 
-export const addressHasher = new AddressHasher();
+const addressHasher = new AddressHasher();
+
+/**
+ * Accept and close at once with `close` on a socket that never hibernates,
+ * so the client hears a code it can act on (as from `ccshare relay`) at once.
+ */
+export function refuseUpgrade(route: Route, close: ChannelClose, address: string): Response {
+  const { 0: client, 1: server } = new WebSocketPair();
+  server.accept();
+  server.close(close.code, close.reason);
+  logEvent({ event: "refused", route: route.kind, code: close.code, reason: close.reason, from: addressHasher.hash(address) });
+  return new Response(null, { status: 101, webSocket: client });
+}
 
 /** crossws keeps its own fields in the attachment (u, i, n); ours sit beside them. */
 interface Attachment {
@@ -138,6 +150,11 @@ export class RelayRoom extends DurableObject<RelayEnv> {
   }
 
   fetch(request: Request): Promise<Response> {
+    // workerd delays the close of a hibernatable socket that has sent nothing
+    // by ~10 s (a Bun client hears it only then): refusals go out on a plain one.
+    const route = parseRoute(new URL(request.url));
+    const refusal = route && this.room.refusal(route);
+    if (route && refusal) return Promise.resolve(refuseUpgrade(route, refusal, request.headers.get("cf-connecting-ip") ?? ""));
     return this.adapter.handleDurableUpgrade(this as never, request as never) as Promise<Response>;
   }
 

@@ -38,6 +38,8 @@ export class Room {
 
   /** A socket that dialled one of this room's routes (PROTOCOL.md §6). */
   open(socket: RelaySocket, route: Route): void {
+    const refusal = this.refusal(route);
+    if (refusal) return refuse(this.host, socket, route.kind, refusal);
     if (route.kind === "share") this.share(socket, route.room);
     else if (route.kind === "join") this.join(socket, route.room);
     else this.pipe(socket, route);
@@ -104,9 +106,22 @@ export class Room {
     return { waiting, pipes };
   }
 
+  /** Why `route` would be refused now, if it would: a relay can refuse before it accepts the socket. */
+  refusal(route: Route): ChannelClose | undefined {
+    const control = this.control();
+    if (route.kind === "share") {
+      if (control) return { code: CloseCode.roomTaken, reason: "room taken" };
+      if (!this.host.mayOpen()) return { code: CloseCode.tryAgainLater, reason: "relay full" };
+      return undefined;
+    }
+    if (!control) return { code: CloseCode.roomNotFound, reason: "no such room" };
+    if (route.kind === "join") return this.waiting().length >= this.limits.maxWaiting ? { code: CloseCode.tryAgainLater, reason: "room full" } : undefined;
+    if (!tokenMatches(route.token, control.part.token)) return { code: CloseCode.forbidden, reason: "bad token" };
+    if (!this.waitingAs(route.id)) return { code: CloseCode.peerNotFound, reason: "no such peer" };
+    return undefined;
+  }
+
   private share(socket: RelaySocket, code: string): void {
-    if (this.control()) return refuse(this.host, socket, "share", { code: CloseCode.roomTaken, reason: "room taken" });
-    if (!this.host.mayOpen()) return refuse(this.host, socket, "share", { code: CloseCode.tryAgainLater, reason: "relay full" });
     const token = randomHex(32);
     socket.keep({ role: "control", room: code, token, openedAt: this.now(), joins: 0, pipes: 0 });
     socket.send(JSON.stringify({ t: "room", room: code, token }));
@@ -115,9 +130,7 @@ export class Room {
   }
 
   private join(socket: RelaySocket, code: string): void {
-    const control = this.control();
-    if (!control) return refuse(this.host, socket, "join", { code: CloseCode.roomNotFound, reason: "no such room" });
-    if (this.waiting().length >= this.limits.maxWaiting) return refuse(this.host, socket, "join", { code: CloseCode.tryAgainLater, reason: "room full" });
+    const control = this.control()!;
     const id = randomHex(8);
     socket.keep({ role: "waiting", room: code, id, joinedAt: this.now(), early: [], earlyBytes: 0 });
     control.keep({ ...control.part, joins: control.part.joins + 1 });
@@ -126,11 +139,8 @@ export class Room {
   }
 
   private pipe(socket: RelaySocket, route: Extract<Route, { kind: "pipe" }>): void {
-    const control = this.control();
-    if (!control) return refuse(this.host, socket, "pipe", { code: CloseCode.roomNotFound, reason: "no such room" });
-    if (!tokenMatches(route.token, control.part.token)) return refuse(this.host, socket, "pipe", { code: CloseCode.forbidden, reason: "bad token" });
-    const receiver = isPeerId(route.id) ? this.waiting().find((w) => w.part.id === route.id) : undefined;
-    if (!receiver) return refuse(this.host, socket, "pipe", { code: CloseCode.peerNotFound, reason: "no such peer" });
+    const control = this.control()!;
+    const receiver = this.waitingAs(route.id)!;
     control.keep({ ...control.part, pipes: control.part.pipes + 1 });
     const { early } = receiver.part;
     const { ends, failed } = gluePipe(receiver, socket, early, route.room, route.id, this.limits, this.now());
@@ -170,6 +180,10 @@ export class Room {
   private control(): Control | undefined {
     for (const socket of this.host.sockets()) if (socket.part?.role === "control") return socket as Control;
     return undefined;
+  }
+
+  private waitingAs(id: string): Waiting | undefined {
+    return isPeerId(id) ? this.waiting().find((w) => w.part.id === id) : undefined;
   }
 
   private waiting(): Waiting[] {

@@ -6,10 +6,10 @@
 // joins. Built by `make relay-worker`, run in workerd by `make relay-local`,
 // deployed by `make relay-deploy` (wrangler.toml).
 import { DurableObject } from "cloudflare:workers";
-import { CloseCode, type ChannelClose } from "../net/channel.ts";
-import { addressHasher, logEvent, relayLimits, type RelayEnv } from "./durable_room.ts";
+import { CloseCode } from "../net/channel.ts";
+import { refuseUpgrade, relayLimits, type RelayEnv } from "./durable_room.ts";
 import { JoinLimiter } from "./join_limiter.ts";
-import { parseRoute, unroutable, type Route } from "./routes.ts";
+import { parseRoute, unroutable } from "./routes.ts";
 
 export { RelayRoom } from "./durable_room.ts";
 
@@ -41,19 +41,7 @@ export default {
     const refusal =
       route.kind !== "pipe" && !(await joins.get(joins.idFromName(address)).allow(limits.joinsPerMinute)) ? { code: CloseCode.tooManyJoins, reason: "too many joins" }
       : unroutable(route);
-    if (refusal) return refuseHere(route, refusal, address);
+    if (refusal) return refuseUpgrade(route, refusal, address);
     return env.ROOMS.get(env.ROOMS.idFromName(route.room)).fetch(request);
   },
 };
-
-/**
- * Accept and close at once with `close`, so the client hears a code it can
- * act on (as from `ccshare relay`), without waking any room.
- */
-function refuseHere(route: Route, close: ChannelClose, address: string): Response {
-  const { 0: client, 1: server } = new WebSocketPair();
-  server.accept();
-  server.close(close.code, close.reason);
-  logEvent({ event: "refused", route: route.kind, code: close.code, reason: close.reason, from: addressHasher.hash(address) });
-  return new Response(null, { status: 101, webSocket: client });
-}
