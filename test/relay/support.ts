@@ -185,10 +185,44 @@ export function dial(url: string): { ws: WebSocket; opened: Promise<void>; close
 }
 
 /**
+ * A WebSocket client that says nothing, on a raw TCP socket: `closeFrame`
+ * resolves with the Close frame the server sends (code and reason), when it
+ * is sent. (workerd ends the TCP connection of a hibernatable socket that has
+ * said nothing ~10 s after its Close frame, and a WebSocket client reports the
+ * close only then; the frame is what the relay decided, and when.)
+ */
+export async function silentClient(url: string): Promise<{ socket: Socket; closeFrame: Promise<{ code: number; reason: string }> }> {
+  const socket = await upgraded(url);
+  let frames = Buffer.alloc(0);
+  const closeFrame = new Promise<{ code: number; reason: string }>((resolve) => {
+    socket.on("data", (chunk: Buffer) => {
+      frames = Buffer.concat([frames, chunk]);
+      for (;;) {
+        if (frames.length < 2) return;
+        const short = frames[1]! & 0x7f;
+        const [at, length] = short === 126 ? [4, frames.readUInt16BE(2)] : short === 127 ? [10, Number(frames.readBigUInt64BE(2))] : [2, short];
+        if (frames.length < at + length) return;
+        const payload = frames.subarray(at, at + length);
+        if ((frames[0]! & 0x0f) === 8) return resolve({ code: payload.readUInt16BE(0), reason: payload.subarray(2).toString("utf8") });
+        frames = frames.subarray(at + length);
+      }
+    });
+    socket.resume();
+  });
+  socket.on("error", () => {});
+  return { socket, closeFrame };
+}
+
+/**
  * A WebSocket client that completes the handshake and then never reads
  * again: the TCP socket is paused, so everything sent to it piles up.
  */
 export function slowReader(url: string): Promise<Socket> {
+  return upgraded(url);
+}
+
+/** A raw TCP socket that has completed a WebSocket upgrade, paused. */
+function upgraded(url: string): Promise<Socket> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(u.port), u.hostname);
@@ -204,6 +238,9 @@ export function slowReader(url: string): Promise<Socket> {
       socket.off("data", onData);
       if (!head.startsWith("HTTP/1.1 101")) return reject(new Error(`upgrade refused: ${head.split("\r\n")[0]}`));
       socket.pause();
+      // Whatever came after the response head belongs to the frames.
+      const rest = Buffer.from(head.slice(head.indexOf("\r\n\r\n") + 4), "latin1");
+      if (rest.length > 0) socket.unshift(rest);
       resolve(socket);
     };
     socket.on("data", onData);
