@@ -57,7 +57,7 @@ const LIMIT_FLAGS: Record<string, [keyof RelayLimits, number]> = {
   "--handshake-timeout": ["handshakeTimeoutMs", 1000],
 };
 
-function limitsFromFlags(args: string[]): Partial<RelayLimits> {
+export function limitsFromFlags(args: string[]): Partial<RelayLimits> {
   const limits: Partial<RelayLimits> = {};
   for (let i = 0; i < args.length; i += 2) {
     const [name, scale] = LIMIT_FLAGS[args[i]!] ?? [];
