@@ -13,6 +13,11 @@
 // - crossws's close hook does not answer the client's Close frame: it is
 //   answered here, else the client sees 1006 about 10 s later.
 // - close() throws on 1005/1006/1015: closes are normalised first.
+// - The close of a hibernatable socket that has sent nothing reaches the
+//   client only ~10 s late (workerd keeps the connection up): refusals are
+//   decided before the upgrade and sent on a plain socket (refuseUpgrade).
+//   Honest clients speak first on every socket but the sharer's control
+//   socket, which so hears a room's expiry late.
 import { DurableObject } from "cloudflare:workers";
 import cloudflareAdapter from "crossws/adapters/cloudflare";
 import { CloseCode, normaliseClose, type ChannelClose } from "../net/channel.ts";
