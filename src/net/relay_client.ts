@@ -4,7 +4,7 @@
 // plain Channel: the relay forwards bytes and injects nothing into it.
 import { CcshareError, ProtocolError, RelayError, TimeoutError, UsageError } from "../errors.ts";
 import { CloseCode, type Channel, type ChannelClose } from "./channel.ts";
-import { closeDialled, displayUrl, errorForClose, holdUntilClosed, openWebSocketChannel, type OpenChannelOptions } from "./ws_channel.ts";
+import { closeDialled, dialWebSocket, displayUrl, errorForClose, holdUntilClosed, openWebSocketChannel, type OpenChannelOptions } from "./ws_channel.ts";
 
 export interface RelayRoom {
   readonly room: string;
@@ -52,7 +52,7 @@ export function openRoom(relayUrl: string, room: string, o: OpenChannelOptions =
   const url = relayEndpoint(relayUrl, `/v1/share?room=${encodeURIComponent(room)}`);
   const timeoutMs = o.timeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = dialWebSocket(url);
     holdUntilClosed(ws);
     const unread: { id: string }[] = [];
     let reader: { resolve: (r: IteratorResult<{ id: string }>) => void; reject: (e: Error) => void } | undefined;

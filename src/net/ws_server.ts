@@ -12,7 +12,7 @@
 //   that socket with 4010 instead. Bun's own limit would drop the message
 //   silently (DESIGN.md §4), so it is set above ours and made to close too.
 import { serve } from "srvx";
-import { CloseCode, type ChannelClose } from "./channel.ts";
+import { CloseCode, normaliseClose, type ChannelClose } from "./channel.ts";
 
 /** Where one socket's messages and its close go. */
 export interface PeerEvents {
@@ -155,12 +155,6 @@ function toMessage(raw: unknown): Uint8Array | string | undefined {
   if (raw instanceof ArrayBuffer) return new Uint8Array(raw);
   if (ArrayBuffer.isView(raw)) return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
   return undefined;
-}
-
-/** Close codes a peer may not send on the wire (RFC 6455 §7.4.2): report them as "went away". */
-function normaliseClose(code: number | undefined, reason: string | undefined): ChannelClose {
-  if (code === undefined || code === 1005 || code === 1006 || code === 1015) return { code: CloseCode.goingAway, reason: reason || "connection lost" };
-  return { code, reason: reason ?? "" };
 }
 
 export async function serveWebSockets(o: WebSocketServerOptions): Promise<WebSocketServer> {

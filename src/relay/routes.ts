@@ -1,5 +1,6 @@
 // The relay's three WebSocket routes (PROTOCOL.md §6), parsed from the URL of
 // an upgrade request. Anything else is not a route: the upgrade is refused.
+import { CloseCode, type ChannelClose } from "../net/channel.ts";
 
 /** PROTOCOL.md §1: 6 Crockford base32 characters (no I, L, O, U). */
 const ROOM = /^[0-9A-HJKMNP-TV-Z]{6}$/;
@@ -14,7 +15,7 @@ export type Route =
 /**
  * The route for `url`, or undefined. A malformed room code in a join or pipe
  * still routes (to a room that cannot exist), so the client hears 4004 "no
- * such room" rather than a bare refused upgrade.
+ * such room" rather than a bare refused upgrade (see unroutable()).
  */
 export function parseRoute(url: URL): Route | undefined {
   const parts = url.pathname.split("/");
@@ -36,4 +37,10 @@ export function isRoomCode(room: string): boolean {
 
 export function isPeerId(id: string): boolean {
   return PEER_ID.test(id);
+}
+
+/** The close for a route whose room code cannot exist, decided before any room is looked up. */
+export function unroutable(route: Route): ChannelClose | undefined {
+  if (isRoomCode(route.room)) return undefined;
+  return route.kind === "share" ? { code: CloseCode.policy, reason: "not a room code" } : { code: CloseCode.roomNotFound, reason: "no such room" };
 }

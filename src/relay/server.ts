@@ -1,16 +1,19 @@
-// The relay (PROTOCOL.md §6): sharers open rooms, receivers join them, and
-// each receiver is glued to a pipe the sharer dials for it. The relay never
-// parses peer messages; it forwards opaque bytes under the limits of
-// limits.ts, and logs counts and lifetimes, never content or addresses.
+// The relay (PROTOCOL.md §6) as one process: `ccshare relay`, on Bun, Deno or
+// Node. Sharers open rooms, receivers join them, and each receiver is glued
+// to a pipe the sharer dials for it. What happens in a room is relay/room.ts,
+// the same code the Cloudflare relay runs (relay/durable_room.ts); this file
+// keeps the many rooms of one process, their timers, the join limit per
+// address, and the counts for /healthz. It logs counts and lifetimes, never
+// content or addresses.
 import { RelayError } from "../errors.ts";
 import { CloseCode, type ChannelClose } from "../net/channel.ts";
 import { serveWebSockets, type ServerPeer } from "../net/ws_server.ts";
 import { AddressHasher } from "./address_hash.ts";
 import { JoinLimiter } from "./join_limiter.ts";
 import { resolveLimits, type RelayLimits } from "./limits.ts";
-import { Pipe } from "./pipe.ts";
-import { Room } from "./rooms.ts";
-import { isPeerId, isRoomCode, parseRoute, type Route } from "./routes.ts";
+import { Room } from "./room.ts";
+import { parseRoute, unroutable, type Route } from "./routes.ts";
+import { refuse, type RelaySocket, type RoomEvent, type RoomHost, type SocketPart } from "./sockets.ts";
 
 export interface RelayOptions {
   /** Interface to listen on (default 127.0.0.1; the command defaults to 0.0.0.0). */
@@ -22,11 +25,11 @@ export interface RelayOptions {
   onEvent?: (event: RelayEvent) => void;
 }
 
+/** A room's events (relay/sockets.ts), with the relay's totals after each. */
 export type RelayEvent =
-  | { event: "room-opened"; room: string; from: string; rooms: number }
-  | { event: "room-closed"; room: string; seconds: number; joins: number; pipes: number; code: number; reason: string; rooms: number }
-  | { event: "pipe-closed"; room: string; seconds: number; bytes: number; code: number; reason: string; pipes: number }
-  | { event: "refused"; route: Route["kind"]; code: number; reason: string; from: string };
+  | (Extract<RoomEvent, { event: "room-opened" | "room-closed" }> & { rooms: number })
+  | (Extract<RoomEvent, { event: "pipe-closed" }> & { pipes: number })
+  | Extract<RoomEvent, { event: "refused" }>;
 
 export interface RelayStats {
   rooms: number;
@@ -55,66 +58,116 @@ const SHUTTING_DOWN: ChannelClose = { code: CloseCode.goingAway, reason: "relay 
 /** How long stop() waits for sockets to finish their closing handshake. */
 const STOP_GRACE_MS = 2_000;
 
+/** A server socket as a room sees it; its part lives in memory, as long as the process. */
+class PeerSocket implements RelaySocket {
+  part: SocketPart | undefined;
+  constructor(readonly peer: ServerPeer) {}
+  get remoteAddress(): string {
+    return this.peer.remoteAddress;
+  }
+  keep(part: SocketPart): void {
+    this.part = part;
+  }
+  send(data: Uint8Array | string): boolean {
+    return this.peer.send(data);
+  }
+  close(code: number, reason: string): void {
+    this.peer.close(code, reason);
+  }
+}
+
+/** One room of this process, with its sockets and its one timer. */
+interface LocalRoom {
+  room: Room;
+  sockets: Set<PeerSocket>;
+  timer?: ReturnType<typeof setTimeout>;
+  timerAt: number;
+}
+
 export async function startRelay(o: RelayOptions = {}): Promise<Relay> {
   const limits = resolveLimits(o.limits);
   const host = o.host ?? "127.0.0.1";
   const emit = o.onEvent ?? (() => {});
-  const rooms = new Map<string, Room>();
-  const pipes = new Set<Pipe>();
+  const rooms = new Map<string, LocalRoom>();
   const joins = new JoinLimiter(limits.joinsPerMinute);
   const hasher = new AddressHasher();
+  const hash = (address: string) => hasher.hash(address);
   const refused: Record<string, number> = {};
+  let openRooms = 0;
   let bytesForwarded = 0;
   let stopping = false;
 
-  const waitingCount = () => [...rooms.values()].reduce((n, room) => n + room.waiting.size, 0);
+  const all = () => [...rooms.values()];
+  const totals = () => all().reduce((n, r) => {
+    const c = r.room.counts();
+    return { waiting: n.waiting + c.waiting, pipes: n.pipes + c.pipes };
+  }, { waiting: 0, pipes: 0 });
 
-  function refuse(peer: ServerPeer, route: Route["kind"], code: number, reason: string): void {
-    refused[reason] = (refused[reason] ?? 0) + 1;
-    peer.listen({ message: () => {}, close: () => {} });
-    peer.close(code, reason);
-    emit({ event: "refused", route, code, reason, from: hasher.hash(peer.remoteAddress) });
+  function onRoomEvent(e: RoomEvent): void {
+    if (e.event === "room-opened") emit({ ...e, rooms: ++openRooms });
+    else if (e.event === "room-closed") emit({ ...e, rooms: --openRooms });
+    else if (e.event === "pipe-closed") {
+      bytesForwarded += e.bytes;
+      emit({ ...e, pipes: totals().pipes });
+    } else {
+      refused[e.reason] = (refused[e.reason] ?? 0) + 1;
+      emit(e);
+    }
   }
 
-  function share(peer: ServerPeer, code: string): void {
-    if (!joins.allow(peer.remoteAddress)) return refuse(peer, "share", CloseCode.tooManyJoins, "too many joins");
-    if (!isRoomCode(code)) return refuse(peer, "share", CloseCode.policy, "not a room code");
-    if (rooms.has(code)) return refuse(peer, "share", CloseCode.roomTaken, "room taken");
-    if (rooms.size >= limits.maxRooms) return refuse(peer, "share", CloseCode.tryAgainLater, "relay full");
-    const room: Room = new Room(code, peer, limits, (summary) => {
-      if (rooms.get(code) === room) rooms.delete(code);
-      const { close } = summary;
-      emit({ event: "room-closed", room: code, seconds: summary.ms / 1000, joins: summary.joins, pipes: summary.pipes, code: close.code, reason: close.reason, rooms: rooms.size });
-    });
-    rooms.set(code, room);
-    emit({ event: "room-opened", room: code, from: hasher.hash(peer.remoteAddress), rooms: rooms.size });
+  function roomFor(code: string): LocalRoom {
+    const known = rooms.get(code);
+    if (known) return known;
+    const local: LocalRoom = { sockets: new Set(), timerAt: Infinity, room: undefined as unknown as Room };
+    const roomHost: RoomHost = {
+      sockets: () => local.sockets,
+      wakeAt(at) {
+        if (local.timerAt <= at) return;
+        clearTimeout(local.timer);
+        local.timerAt = at;
+        local.timer = setTimeout(() => {
+          local.timerAt = Infinity;
+          local.room.tick();
+          forgetIfEmpty(code);
+        }, Math.max(0, at - Date.now()));
+      },
+      mayOpen: () => openRooms < limits.maxRooms,
+      hash,
+      emit: onRoomEvent,
+    };
+    local.room = new Room(roomHost, limits);
+    rooms.set(code, local);
+    return local;
   }
 
-  function join(peer: ServerPeer, code: string): void {
-    if (!joins.allow(peer.remoteAddress)) return refuse(peer, "join", CloseCode.tooManyJoins, "too many joins");
-    const room = rooms.get(code);
-    if (!room) return refuse(peer, "join", CloseCode.roomNotFound, "no such room");
-    if (!room.addReceiver(peer)) return refuse(peer, "join", CloseCode.tryAgainLater, "room full");
+  function forgetIfEmpty(code: string): void {
+    const local = rooms.get(code);
+    if (!local || local.sockets.size > 0) return;
+    clearTimeout(local.timer);
+    rooms.delete(code);
   }
 
-  function pipe(peer: ServerPeer, route: Extract<Route, { kind: "pipe" }>): void {
-    const room = rooms.get(route.room);
-    if (!room) return refuse(peer, "pipe", CloseCode.roomNotFound, "no such room");
-    if (!room.tokenMatches(route.token)) return refuse(peer, "pipe", CloseCode.forbidden, "bad token");
-    const receiver = isPeerId(route.id) ? room.takeReceiver(route.id) : undefined;
-    if (!receiver) return refuse(peer, "pipe", CloseCode.peerNotFound, "no such peer");
-    const glued: Pipe = new Pipe(receiver.peer, peer, {
-      room: route.room,
-      idleTimeoutMs: limits.idleTimeoutMs,
-      onEnd: (summary) => {
-        pipes.delete(glued);
-        bytesForwarded += summary.bytes;
-        const { close } = summary;
-        emit({ event: "pipe-closed", room: summary.room, seconds: summary.ms / 1000, bytes: summary.bytes, code: close.code, reason: close.reason, pipes: pipes.size });
+  function accept(peer: ServerPeer, route: Route): void {
+    const socket = new PeerSocket(peer);
+    const early = stopping ? SHUTTING_DOWN
+      : route.kind !== "pipe" && !joins.allow(peer.remoteAddress) ? { code: CloseCode.tooManyJoins, reason: "too many joins" }
+      : unroutable(route);
+    if (early) {
+      peer.listen({ message: () => {}, close: () => {} });
+      return refuse({ emit: onRoomEvent, hash }, socket, route.kind, early);
+    }
+    const local = roomFor(route.room);
+    local.sockets.add(socket);
+    local.room.open(socket, route);
+    // After open(): what the socket sent meanwhile is replayed to its part.
+    peer.listen({
+      message: (message) => local.room.message(socket, message),
+      close: (close) => {
+        local.room.close(socket, close);
+        local.sockets.delete(socket);
+        forgetIfEmpty(route.room);
       },
     });
-    pipes.add(glued);
-    glued.start(receiver.early);
   }
 
   const server = await serveWebSockets({
@@ -125,18 +178,14 @@ export async function startRelay(o: RelayOptions = {}): Promise<Relay> {
     onUpgrade(request) {
       const route = parseRoute(new URL(request.url));
       if (!route) return { reject: 404, message: "not a ccshare relay route\n" };
-      return {
-        accept(peer) {
-          if (stopping) return refuse(peer, route.kind, SHUTTING_DOWN.code, SHUTTING_DOWN.reason);
-          if (route.kind === "share") share(peer, route.room);
-          else if (route.kind === "join") join(peer, route.room);
-          else pipe(peer, route);
-        },
-      };
+      return { accept: (peer) => accept(peer, route) };
     },
     onHttp(request) {
       const { pathname } = new URL(request.url);
-      if (pathname === "/healthz") return new Response(`ok rooms=${rooms.size} pipes=${pipes.size} waiting=${waitingCount()}\n`);
+      if (pathname === "/healthz") {
+        const { waiting, pipes } = totals();
+        return new Response(`ok rooms=${openRooms} pipes=${pipes} waiting=${waiting}\n`);
+      }
       return new Response("ccshare relay: WebSocket routes only (PROTOCOL.md §6)\n", { status: 404 });
     },
   }).catch((error: Error) => {
@@ -152,10 +201,9 @@ export async function startRelay(o: RelayOptions = {}): Promise<Relay> {
     url: `ws://${urlHost}:${server.port}`,
     port: server.port,
     stats: () => ({
-      rooms: rooms.size,
-      waiting: waitingCount(),
-      pipes: pipes.size,
-      buffered: [...pipes].reduce((n, p) => n + p.buffered, 0),
+      rooms: openRooms,
+      ...totals(),
+      buffered: all().reduce((n, r) => n + [...r.sockets].reduce((m, s) => m + (s.part?.role === "pipe" ? s.peer.bufferedAmount : 0), 0), 0),
       connections: server.connections,
       bytesForwarded,
       refused: { ...refused },
@@ -164,11 +212,11 @@ export async function startRelay(o: RelayOptions = {}): Promise<Relay> {
       if (stopping) return;
       stopping = true;
       clearInterval(pruner);
-      for (const room of [...rooms.values()]) room.close(SHUTTING_DOWN, SHUTTING_DOWN);
-      for (const glued of [...pipes]) glued.end(SHUTTING_DOWN);
+      for (const local of all()) local.room.closeAll(SHUTTING_DOWN);
       // Let the close frames go out before the listener drops what is left.
       const deadline = Date.now() + STOP_GRACE_MS;
       while (server.connections > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      for (const local of all()) clearTimeout(local.timer);
       await server.close();
     },
   };

@@ -1,17 +1,24 @@
 // Issue 5 end to end: sharing through a relay with the compiled binary on every
 // side (relay, sharer, receivers), all relay-only (--no-lan) on loopback. The
 // relay's traffic passes a recording proxy, and nothing in clear may appear in it.
-// The same scenario runs against the relay under Deno.
+// The same scenario runs against the relay under Deno and against the
+// Cloudflare relay in workerd (issue 15: `make relay-local`'s launcher).
 import { afterAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
 import { writeStore, type FixtureSession } from "../fixtures/store.ts";
-import { cliSource, denoPath, lines, requireBinary, start } from "../support/bin.ts";
+import { bunPath, cliSource, denoPath, killPid, lines, repoRoot, requireBinary, start, trackPid } from "../support/bin.ts";
 import { startTapProxy, type TapProxy } from "../support/tap_proxy.ts";
+import { limitsFromFlags, requireWorker } from "../relay/support.ts";
 import { installedFiles, person, startJson, writeBigSession, type Person } from "./_transfer_support.ts";
+
+type RelayRuntime = "binary" | "deno" | "workerd";
 
 interface Relay {
   url: string;
   proc: Bun.Subprocess;
   tap: TapProxy;
+  /** workerd, under the Cloudflare relay's launcher. */
+  workerdPid?: number;
 }
 
 const relays: Relay[] = [];
@@ -19,13 +26,18 @@ afterAll(() => {
   for (const r of relays) {
     r.tap.stop();
     r.proc.kill("SIGKILL");
+    if (r.workerdPid) killPid(r.workerdPid);
   }
 });
 
 /** A relay process on 127.0.0.1 behind a recording proxy; `url` goes through the proxy. */
-async function startRelay(o: { deno?: boolean; args?: string[] } = {}): Promise<Relay> {
+async function startRelay(o: { runtime?: RelayRuntime; args?: string[] } = {}): Promise<Relay> {
   const args = ["relay", "--host", "127.0.0.1", "--port", "0", "--json", ...(o.args ?? [])];
-  const cmd = o.deno ? [denoPath, "run", "-A", cliSource, ...args] : [requireBinary(), ...args];
+  const cmd =
+    o.runtime === "deno" ? [denoPath, "run", "-A", cliSource, ...args]
+    : o.runtime === "workerd" ? [bunPath, join(repoRoot, "scripts/relay_local.ts"), "--port", "0", "--json", "--limits", JSON.stringify(limitsFromFlags(o.args ?? []))]
+    : [requireBinary(), ...args];
+  if (o.runtime === "workerd") requireWorker();
   const proc = start(cmd, { env: { ...(process.env as Record<string, string>), CBOR_NATIVE_ACCELERATION_DISABLED: "true" } });
   // Read by hand, and keep reading to the end: leaving a for-await loop would
   // cancel the pipe, and a relay that then writes an event would die of EPIPE.
@@ -37,7 +49,8 @@ async function startRelay(o: { deno?: boolean; args?: string[] } = {}): Promise<
         while (!(await events.next()).done);
       })();
       const tap = startTapProxy(event.port);
-      const relay = { url: `ws://127.0.0.1:${tap.port}`, proc, tap };
+      trackPid(event.workerdPid ?? 0);
+      const relay = { url: `ws://127.0.0.1:${tap.port}`, proc, tap, workerdPid: event.workerdPid };
       relays.push(relay);
       return relay;
     }
@@ -62,10 +75,10 @@ function plaintextsOf(sessions: FixtureSession[]): string[] {
   return sessions.flatMap((s) => [s.title, s.firstPrompt.slice(0, 40), s.cwd, ...s.texts]).filter((t) => t.length >= 8);
 }
 
-for (const runtime of ["binary", "deno"] as const) {
+for (const runtime of ["binary", "deno", "workerd"] as const) {
   describe(`sharing through a relay (${runtime})`, () => {
     test("two receivers and a wrong guess, each its own pipe and CPace run, and the relay sees no plaintext", async () => {
-      const relay = await startRelay({ deno: runtime === "deno" });
+      const relay = await startRelay({ runtime });
       const alice = person();
       const sessions = writeStore(alice.configDir).slice(0, 4);
       const { share, code, room } = await relayShare(relay, alice, [...sessions.flatMap((s) => ["--session", s.id]), "--keep-open", "1", "--passphrase", "relay words four"]);
@@ -96,13 +109,15 @@ for (const runtime of ["binary", "deno"] as const) {
       expect(leaks).toEqual([]);
       // The proof the search works: the room code is public and does appear.
       expect(contains(relay.tap.fromServer(), room)).toBe(true);
+      // Nobody offered permessage-deflate, so no relay accepted it (issue 15).
+      expect(contains(seen, "permessage-deflate")).toBe(false);
     }, 90_000);
   });
 }
 
-describe("the relay and vanishing peers", () => {
+describe.each(["binary", "workerd"] as const)("the relay (%s) and vanishing peers", (runtime) => {
   test("a receiver who joins a missing room hears 'no such room' at once", async () => {
-    const relay = await startRelay();
+    const relay = await startRelay({ runtime });
     const started = performance.now();
     const lost = startJson(undefined, receiveArgs(relay, "ZZZZZZ-any words at all"), person());
     expect(await lost.exited).toBe(1);
@@ -111,7 +126,7 @@ describe("the relay and vanishing peers", () => {
   }, 30_000);
 
   test("a sharer killed mid-transfer: the receiver errors with nothing installed, and the room is gone", async () => {
-    const relay = await startRelay();
+    const relay = await startRelay({ runtime });
     const alice = person();
     const bigId = writeBigSession(alice.configDir, "/home/alice/src/big", 64);
     const { share, code } = await relayShare(relay, alice, ["--session", bigId, "--passphrase", "sharer dies"]);
@@ -127,7 +142,7 @@ describe("the relay and vanishing peers", () => {
   }, 60_000);
 
   test("a receiver killed mid-transfer: the sharer notices, stays up with --keep-open, and serves the next", async () => {
-    const relay = await startRelay();
+    const relay = await startRelay({ runtime });
     const alice = person();
     const bigId = writeBigSession(alice.configDir, "/home/alice/src/big", 64);
     const { share, code } = await relayShare(relay, alice, ["--session", bigId, "--passphrase", "receiver dies", "--keep-open", "1"]);
@@ -144,7 +159,7 @@ describe("the relay and vanishing peers", () => {
   }, 60_000);
 
   test("a room that outlives the relay's --room-ttl is closed and the sharer says so", async () => {
-    const relay = await startRelay({ args: ["--room-ttl", "0.02"] });
+    const relay = await startRelay({ runtime, args: ["--room-ttl", "0.02"] });
     const alice = person();
     const sessions = writeStore(alice.configDir);
     const { share } = await relayShare(relay, alice, ["--session", sessions[0]!.id, "--keep-open", "5", "--passphrase", "expiring room"]);

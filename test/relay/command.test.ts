@@ -7,7 +7,7 @@ describe("ccshare relay", () => {
   test("--help lists every limit and shows examples", async () => {
     const { code, stdout } = await run([requireBinary(), "relay", "--help"], { env: isolatedEnv().env });
     expect(code).toBe(0);
-    for (const flag of ["--host", "--port", "--max-rooms", "--room-ttl", "--max-waiting", "--join-rate", "--max-message", "--max-buffered", "--idle-timeout", "--handshake-timeout", "--json"]) {
+    for (const flag of ["--host", "--port", "--max-rooms", "--room-ttl", "--max-waiting", "--join-rate", "--max-message", "--max-buffered", "--max-in-flight", "--idle-timeout", "--handshake-timeout", "--json"]) {
       expect(stdout).toContain(flag);
     }
     expect(stdout).toContain("EXAMPLES");

@@ -1,33 +1,41 @@
-// Hostile clients against the relay binary in a child process (PROTOCOL.md §6
-// limits): each test is one attack, named for it, and checks that the relay
-// refuses it loudly (a close code) and stays bounded and responsive.
+// Hostile clients against a relay in a child process (PROTOCOL.md §6 limits):
+// the binary's `ccshare relay` and the Cloudflare relay in workerd. Each test
+// is one attack, named for it, and checks that the relay refuses it loudly (a
+// close code) and stays bounded (the process's peak RSS: workerd's for the
+// Cloudflare relay, which has no backpressure) and responsive.
 import { afterAll, describe, expect, test } from "bun:test";
 import { connect } from "node:net";
 import { CloseCode } from "../../src/net/channel.ts";
 import { joinRoom, openRoom } from "../../src/net/relay_client.ts";
-import { dial, pair, payload, slowReader, spawnRelay, type RelayProcess } from "./support.ts";
+import { dial, pair, payload, silentClient, slowReader, spawnRelay, type RelayProcess } from "./support.ts";
 
 const MiB = 1024 * 1024;
+/** What each end says first (PROTOCOL.md §3), about the size of a hello. */
+const HELLO = payload(21, 0, 50);
 const relays: RelayProcess[] = [];
 afterAll(() => Promise.all(relays.map((r) => r.stop())));
-async function relay(args: string[] = []): Promise<RelayProcess> {
-  const r = await spawnRelay("binary", args);
-  relays.push(r);
-  return r;
-}
-
 const healthz = async (r: RelayProcess) => (await fetch(`http://127.0.0.1:${r.port}/healthz`)).text();
 
-describe("hostile clients", () => {
+describe.each(["binary", "workerd"] as const)("hostile clients (%s)", (runtime) => {
+  async function relay(args: string[] = []): Promise<RelayProcess> {
+    const r = await spawnRelay(runtime, args);
+    relays.push(r);
+    return r;
+  }
+  /** ccshare relay's /healthz has counts; Cloudflare's says ok alone (counts live in each room's object). */
+  const healthy = (text: string, counts: RegExp) => (runtime === "binary" ? expect(text).toMatch(counts) : expect(text).toBe("ok\n"));
+
   test("attack: an oversized message closes the pipe with 1009 and none of it is forwarded", async () => {
     const r = await relay();
     const { sharer, receiver, room } = await pair(r.url, "K7P2QX");
+    await receiver.send(HELLO); // as every receiver does first
+    await sharer.receive(5000);
     await sharer.send(new Uint8Array(MiB + 64 * 1024 + 1));
     expect((await sharer.closed).code).toBe(CloseCode.tooBig);
     await expect(receiver.receive(5000)).rejects.toThrow();
     expect((await receiver.closed).code).not.toBe(CloseCode.normal);
     const closed = await r.waitFor((e) => e.event === "pipe-closed");
-    expect(closed.bytes).toBe(0);
+    expect(closed.bytes).toBe(HELLO.byteLength); // the hello only
     room.close();
   });
 
@@ -84,7 +92,7 @@ describe("hostile clients", () => {
     const after = r.memory();
     // 8 MiB of buffer plus the message in hand and allocator slack; never the 256 MiB.
     expect(after.peak - before.peak).toBeLessThan(96 * MiB);
-    expect(await healthz(r)).toStartWith("ok rooms=1 pipes=0");
+    healthy(await healthz(r), /^ok rooms=1 pipes=0/);
     reader.destroy();
     room.close();
   }, 30_000);
@@ -93,16 +101,22 @@ describe("hostile clients", () => {
     const r = await relay(["--handshake-timeout", "3", "--max-waiting", "2000", "--join-rate", "100000"]);
     const control = dial(`${r.url}/v1/share?room=1D1E00`);
     await control.opened;
-    const idle = Array.from({ length: 1000 }, () => dial(`${r.url}/v1/join/1D1E00`));
-    await Promise.all(idle.map((c) => c.opened));
+    const idle = await Promise.all(Array.from({ length: 1000 }, () => silentClient(`${r.url}/v1/join/1D1E00`)));
+    const joined = performance.now();
     // While they sit there, the relay serves everyone else.
-    expect(await healthz(r)).toMatch(/^ok rooms=1 pipes=0 waiting=(\d+)/);
+    healthy(await healthz(r), /^ok rooms=1 pipes=0 waiting=(\d+)/);
     const { sharer, receiver, room } = await pair(r.url, "BZY700");
+    await receiver.send(HELLO);
+    expect(await sharer.receive(5000)).toEqual(HELLO);
     await sharer.send(new Uint8Array([1, 2, 3]));
     expect(await receiver.receive(5000)).toEqual(new Uint8Array([1, 2, 3]));
-    const closes = await Promise.all(idle.map((c) => c.closed));
+    const closes = await Promise.all(idle.map((c) => c.closeFrame));
     expect(new Set(closes.map((c) => `${c.code} ${c.reason}`))).toEqual(new Set([`${CloseCode.timeout} the sharer did not answer`]));
-    expect(await healthz(r)).toBe("ok rooms=2 pipes=1 waiting=0\n");
+    // At the deadline (3 s), with room for a busy machine; not half a minute
+    // late, as workerd's closes of silent sockets reach WebSocket clients.
+    expect(performance.now() - joined).toBeLessThan(20_000);
+    healthy(await healthz(r), /^ok rooms=2 pipes=1 waiting=0\n$/);
+    for (const c of idle) c.socket.destroy();
     sharer.close();
     room.close();
     control.ws.close();
@@ -115,13 +129,15 @@ describe("hostile clients", () => {
     const receiver = dial(`${r.url}/v1/join/TEXT00`);
     await receiver.opened;
     const sharer = await room.acceptPeer((await peers.next()).value!.id);
+    await sharer.send(HELLO); // as every sharer does first
     receiver.ws.send('{"t":"peer","id":"forged"}');
     expect(await sharer.closed).toEqual({ code: CloseCode.unsupportedData, reason: "binary messages only" });
     await expect(sharer.receive(1000)).rejects.toThrow();
     room.close();
   });
 
-  test("SIGTERM: sharers and pipes hear 1001 and the relay exits 0", async () => {
+  // `make relay-local` just ends: on Cloudflare there is no relay to stop, only rooms that move.
+  test.skipIf(runtime === "workerd")("SIGTERM: sharers and pipes hear 1001 and the relay exits 0", async () => {
     const r = await spawnRelay("binary");
     const { sharer, receiver, room } = await pair(r.url, "S1GTRM");
     const waiting = await joinRoom(r.url, "S1GTRM");

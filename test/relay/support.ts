@@ -1,15 +1,71 @@
-// Helpers for relay tests: a relay in a child process (the binary, Deno, or
-// Node), a paired sharer/receiver, raw sockets for attacks, close waiting.
-// Every process is started through test/support/bin.ts, so it is killed by pid.
+// Helpers for relay tests: a relay in this process or a child (the binary,
+// Deno, Node, or the Cloudflare relay in workerd), a paired sharer/receiver,
+// raw sockets for attacks, close waiting. Every process is started through
+// test/support/bin.ts, so it is killed by pid (workerd too, by its own pid).
 import { existsSync, readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import type { Channel } from "../../src/net/channel.ts";
 import { joinRoom, openRoom, type RelayRoom } from "../../src/net/relay_client.ts";
-import { bunPath, cliSource, denoPath, isolatedEnv, lines, requireBinary, run, start } from "../support/bin.ts";
+import type { RelayLimits } from "../../src/relay/limits.ts";
+import { startRelay, type RelayStats } from "../../src/relay/server.ts";
+import { startLocalRelay, workerPath } from "../../scripts/relay_local.ts";
+import { bunPath, cliSource, denoPath, isolatedEnv, killPid, lines, repoRoot, requireBinary, run, start, trackPid } from "../support/bin.ts";
 import { tempDir } from "../support/cleanup.ts";
 
-export type RelayRuntime = "binary" | "deno" | "node";
+/** `ccshare relay` in a child process under each runtime, or the Cloudflare relay in workerd (scripts/relay_local.ts). */
+export type RelayRuntime = "binary" | "deno" | "node" | "workerd";
+
+/** The two relays, run in this process: `ccshare relay` (relay/server.ts) and the Cloudflare one in workerd. */
+export type RelayKind = "bun" | "workerd";
+export const RELAY_KINDS: RelayKind[] = ["bun", "workerd"];
+
+export interface TestRelay {
+  kind: RelayKind;
+  url: string;
+  stop(): Promise<void>;
+  /** `ccshare relay`'s counts; the Cloudflare relay has none in one place (each room is its own object). */
+  stats?(): RelayStats;
+  /** Cloudflare only: evict a room's object as when it idles; its sockets hibernate. */
+  evict?(room: string): Promise<void>;
+}
+
+export function requireWorker(): string {
+  if (!existsSync(workerPath)) throw new Error(`${workerPath} is missing: run the suite with \`make test\` (it builds it first).`);
+  return workerPath;
+}
+
+export async function startTestRelay(kind: RelayKind, limits: Partial<RelayLimits> = {}): Promise<TestRelay> {
+  if (kind === "bun") {
+    const relay = await startRelay({ limits });
+    return { kind, url: relay.url, stop: relay.stop, stats: relay.stats };
+  }
+  requireWorker();
+  const relay = await startLocalRelay({ limits });
+  trackPid(relay.workerdPid);
+  return { kind, url: relay.url, stop: relay.stop, evict: relay.evict };
+}
+
+/** `ccshare relay` flags as the Cloudflare relay's limits (its RELAY_LIMITS). */
+const LIMIT_FLAGS: Record<string, [keyof RelayLimits, number]> = {
+  "--room-ttl": ["roomTtlMs", 60_000],
+  "--max-waiting": ["maxWaiting", 1],
+  "--join-rate": ["joinsPerMinute", 1],
+  "--max-message": ["maxMessageBytes", 1],
+  "--max-in-flight": ["maxInFlightBytes", 1],
+  "--idle-timeout": ["idleTimeoutMs", 1000],
+  "--handshake-timeout": ["handshakeTimeoutMs", 1000],
+};
+
+export function limitsFromFlags(args: string[]): Partial<RelayLimits> {
+  const limits: Partial<RelayLimits> = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const [name, scale] = LIMIT_FLAGS[args[i]!] ?? [];
+    if (!name) throw new Error(`no Cloudflare relay limit for ${args[i]}`);
+    limits[name] = Number(args[i + 1]) * scale!;
+  }
+  return limits;
+}
 
 export interface RelayProcess {
   url: string;
@@ -35,10 +91,12 @@ async function bundleForNode(): Promise<string> {
 }
 
 export async function spawnRelay(runtime: RelayRuntime = "binary", args: string[] = []): Promise<RelayProcess> {
+  if (runtime === "workerd") requireWorker();
   const relayArgs = ["relay", "--host", "127.0.0.1", "--port", "0", "--json", ...args];
   const cmd =
     runtime === "binary" ? [requireBinary(), ...relayArgs]
     : runtime === "deno" ? [denoPath, "run", "-A", cliSource, ...relayArgs]
+    : runtime === "workerd" ? [bunPath, join(repoRoot, "scripts/relay_local.ts"), "--host", "127.0.0.1", "--port", "0", "--json", "--limits", JSON.stringify(limitsFromFlags(args))]
     : ["node", await bundleForNode(), ...relayArgs];
   const proc = start(cmd, { env: isolatedEnv().env });
   const events: Record<string, unknown>[] = [];
@@ -72,6 +130,9 @@ export async function spawnRelay(runtime: RelayRuntime = "binary", args: string[
       throw new Error(`relay (${runtime}) exited ${code} before it was ready: ${stderr}`);
     }),
   ]);
+  // The relay's memory is workerd's, a child of the launcher.
+  const memoryPid = (ready.workerdPid as number | undefined) ?? proc.pid;
+  trackPid(memoryPid);
   return {
     url: ready.url as string,
     port: ready.port as number,
@@ -79,13 +140,15 @@ export async function spawnRelay(runtime: RelayRuntime = "binary", args: string[
     events,
     waitFor,
     memory() {
-      const status = readFileSync(`/proc/${proc.pid}/status`, "utf8");
+      const status = readFileSync(`/proc/${memoryPid}/status`, "utf8");
       const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) * 1024;
       return { rss: kb("VmRSS"), peak: kb("VmHWM") };
     },
     async stop() {
       proc.kill("SIGTERM");
-      return proc.exited;
+      const code = await proc.exited;
+      if (memoryPid !== proc.pid) killPid(memoryPid);
+      return code;
     },
   };
 }
@@ -122,10 +185,44 @@ export function dial(url: string): { ws: WebSocket; opened: Promise<void>; close
 }
 
 /**
+ * A WebSocket client that says nothing, on a raw TCP socket: `closeFrame`
+ * resolves with the Close frame the server sends (code and reason), when it
+ * is sent. (workerd ends the TCP connection of a hibernatable socket that has
+ * said nothing ~10 s after its Close frame, and a WebSocket client reports the
+ * close only then; the frame is what the relay decided, and when.)
+ */
+export async function silentClient(url: string): Promise<{ socket: Socket; closeFrame: Promise<{ code: number; reason: string }> }> {
+  const socket = await upgraded(url);
+  let frames = Buffer.alloc(0);
+  const closeFrame = new Promise<{ code: number; reason: string }>((resolve) => {
+    socket.on("data", (chunk: Buffer) => {
+      frames = Buffer.concat([frames, chunk]);
+      for (;;) {
+        if (frames.length < 2) return;
+        const short = frames[1]! & 0x7f;
+        const [at, length] = short === 126 ? [4, frames.readUInt16BE(2)] : short === 127 ? [10, Number(frames.readBigUInt64BE(2))] : [2, short];
+        if (frames.length < at + length) return;
+        const payload = frames.subarray(at, at + length);
+        if ((frames[0]! & 0x0f) === 8) return resolve({ code: payload.readUInt16BE(0), reason: payload.subarray(2).toString("utf8") });
+        frames = frames.subarray(at + length);
+      }
+    });
+    socket.resume();
+  });
+  socket.on("error", () => {});
+  return { socket, closeFrame };
+}
+
+/**
  * A WebSocket client that completes the handshake and then never reads
  * again: the TCP socket is paused, so everything sent to it piles up.
  */
 export function slowReader(url: string): Promise<Socket> {
+  return upgraded(url);
+}
+
+/** A raw TCP socket that has completed a WebSocket upgrade, paused. */
+function upgraded(url: string): Promise<Socket> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(u.port), u.hostname);
@@ -141,6 +238,9 @@ export function slowReader(url: string): Promise<Socket> {
       socket.off("data", onData);
       if (!head.startsWith("HTTP/1.1 101")) return reject(new Error(`upgrade refused: ${head.split("\r\n")[0]}`));
       socket.pause();
+      // Whatever came after the response head belongs to the frames.
+      const rest = Buffer.from(head.slice(head.indexOf("\r\n\r\n") + 4), "latin1");
+      if (rest.length > 0) socket.unshift(rest);
       resolve(socket);
     };
     socket.on("data", onData);

@@ -38,9 +38,24 @@ export function isolatedEnv(extra: Record<string, string> = {}): { env: Record<s
 }
 
 const live = new Set<Bun.Subprocess>();
+const grandchildren = new Set<number>();
 afterRun(() => {
   for (const proc of live) if (proc.exitCode === null) proc.kill("SIGKILL");
+  for (const pid of grandchildren) killPid(pid);
 });
+
+/** A process started by one of ours (workerd under Miniflare): killed by pid when the test file ends, if its parent left it. */
+export function trackPid(pid: number): void {
+  if (pid > 0) grandchildren.add(pid);
+}
+
+export function killPid(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
+}
 
 export interface RunResult { code: number; stdout: string; stderr: string }
 
