@@ -109,3 +109,8 @@ export class LanError extends CcshareError {}
 
 /** The viewer could not listen (the port is taken, or not ours to use). */
 export class ViewerError extends CcshareError {}
+
+/** The user stopped it (Ctrl-C, SIGTERM): exit 130, as a shell reports an interrupted command. */
+export class CancelledError extends CcshareError {
+  override readonly exitCode = 130;
+}

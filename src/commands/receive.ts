@@ -53,8 +53,14 @@ export default defineCommand({
     emit({ event: "connected", via });
     if (!json) log.info(`Connected to the sharer (${via}).`);
     const bar = json ? undefined : progressBar("Receiving");
+    // Ctrl-C or SIGTERM while sessions arrive: stop, and leave nothing behind (the staging goes).
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
     try {
       const result = await receiveSessions(channel, {
+        signal: stop.signal,
         room,
         passphrase,
         into: args.into ?? process.cwd(),
@@ -74,6 +80,8 @@ export default defineCommand({
         for (const i of installed) process.stdout.write(`  ${i.resume}\n`);
       }
     } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
       channel.close(1000, "");
     }
   },

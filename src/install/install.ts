@@ -17,9 +17,10 @@
 // and rename()/link() only work within one. Claude Code does not look into
 // dot-folders of a project folder (it reads `<uuid>.jsonl` and `<uuid>/`).
 import { chmod, mkdtemp, rm, rmdir } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fromFsError } from "../errors.ts";
 import { commitSession } from "./commit.ts";
+import { claimStaging, removeAbandonedStaging, STAGING_PREFIX } from "./stale_staging.ts";
 import { discardSession, prepareSession, type PreparedSession } from "./prepare.ts";
 import { noteReceived } from "./received.ts";
 import { projectFolder, resolveTarget } from "./project_folder.ts";
@@ -66,10 +67,12 @@ export class Installation {
     const env = o.env ?? process.env;
     const target = await resolveTarget(o.into);
     const folder = await projectFolder(target, env);
+    await removeAbandonedStaging(dirname(folder));
     let staging: string;
     try {
-      staging = await mkdtemp(join(folder, ".ccshare-staging-"));
+      staging = await mkdtemp(join(folder, STAGING_PREFIX));
       await chmod(staging, 0o700);
+      await claimStaging(staging);
     } catch (error) {
       throw fromFsError(error, `preparing to install into ${folder}`);
     }

@@ -2,7 +2,7 @@
 //   net/channel -> crypto/open -> pack/decode (bounded, into staging) -> install/
 // Nothing reaches the projects folder unless the whole stream arrived, every
 // record authenticated, and every file's digest matched (DESIGN.md §5).
-import { LimitExceededError, PeerGoneError, ProtocolError, TruncatedStreamError } from "../errors.ts";
+import { CancelledError, LimitExceededError, PeerGoneError, ProtocolError, TruncatedStreamError } from "../errors.ts";
 import { DEFAULT_LIMITS } from "../pack/limits.ts";
 import type { InstallResult } from "../install/install.ts";
 import type { Channel } from "../net/channel.ts";
@@ -28,6 +28,8 @@ export interface ReceiveOptions {
   handshakeTimeoutMs?: number;
   /** How often to keep the pipe alive while `choose` runs (default 20 s). */
   keepAliveMs?: number;
+  /** Ctrl-C or SIGTERM: the receive stops, what arrived is removed, nothing is installed. */
+  signal?: AbortSignal;
 }
 
 export interface ReceiveResult {
@@ -43,10 +45,16 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
   let final = false;
   let received = 0;
   // One record in; its credit goes back once it is processed (PROTOCOL.md §5).
+  const cancelled = new Promise<never>((_, reject) => {
+    const stop = () => reject(new CancelledError("Cancelled", { refused: true }));
+    if (o.signal?.aborted) stop();
+    o.signal?.addEventListener("abort", stop, { once: true });
+  });
+  cancelled.catch(() => undefined);
   const next = async (): Promise<PackRecord> => {
     let message: Uint8Array;
     try {
-      message = await channel.receive(stallMs);
+      message = await Promise.race([channel.receive(stallMs), cancelled]);
     } catch (error) {
       if (error instanceof PeerGoneError) throw new TruncatedStreamError(undefined);
       throw error;
