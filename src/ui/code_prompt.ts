@@ -1,0 +1,82 @@
+// `ccshare receive` with no code on a terminal asks for it (issue 13: a code
+// on argv is visible to other local users in `ps`; issue 18: the words
+// complete as you type, as magic-wormhole's do). The room is shown as typed
+// (it is public); the words are the secret, shown as dots, with a note on the
+// word being typed (how many list words it could be) and Tab to complete it.
+import { isListWord, wordsStartingWith } from "../crypto/passphrase.ts";
+import { useColor } from "./color.ts";
+import { cancelled } from "./prompt.ts";
+import { withRawTerminal, type RawTerminal } from "./raw_terminal.ts";
+
+export const CODE_QUESTION = "Code (Enter alone to look for sharers on this network): ";
+
+/** The typed code as it is drawn: room in clear, the rest masked. */
+export function maskCode(text: string): string {
+  const dash = text.search(/[-\s]/);
+  if (dash < 0) return text;
+  return text.slice(0, dash) + text.slice(dash).replace(/[^-\s]/g, "•");
+}
+
+/** The word being typed (after the room and the last separator), or undefined while the room is typed. */
+function currentWord(text: string): string | undefined {
+  if (!/[-\s]/.test(text)) return undefined;
+  return /[^-\s]*$/.exec(text)![0];
+}
+
+/** What Tab does: the word completed (and a "-" after it) when only one fits, else as far as all candidates agree. */
+export function completeCode(text: string): string {
+  const word = currentWord(text);
+  if (!word) return text;
+  const candidates = wordsStartingWith(word);
+  if (candidates.length === 0) return text;
+  if (candidates.length === 1) return `${text.slice(0, text.length - word.length)}${candidates[0]}-`;
+  let common = candidates[0]!;
+  for (const c of candidates) while (!c.startsWith(common)) common = common.slice(0, -1);
+  return text.slice(0, text.length - word.length) + common;
+}
+
+/** The note after the input: how the word being typed stands. */
+export function wordNote(text: string): string {
+  const word = currentWord(text);
+  if (!word) return "";
+  const candidates = wordsStartingWith(word).length;
+  if (isListWord(word)) return candidates > 1 ? "a list word (or the start of another)" : "a list word";
+  if (candidates === 0) return "not a word of ccshare's list";
+  return candidates === 1 ? "Tab completes it" : `${candidates} list words start so; Tab completes`;
+}
+
+async function ask(terminal: RawTerminal): Promise<string> {
+  const dim = useColor(process.stderr) ? (t: string) => `\x1b[2m${t}\x1b[22m` : (t: string) => t;
+  let text = "";
+  const draw = () => {
+    const note = wordNote(text);
+    terminal.write(`\r\x1b[2K${CODE_QUESTION}${maskCode(text)}${note ? `  ${dim(`(${note})`)}\x1b[${note.length + 4}D` : ""}`);
+  };
+  draw();
+  for (;;) {
+    for (const key of await terminal.nextKeys()) {
+      if (key.name === "enter") {
+        terminal.write(`\r\x1b[2K${CODE_QUESTION}${maskCode(text)}\n`);
+        return text.trim();
+      }
+      if (key.name === "interrupt" || key.name === "escape" || (key.name === "eof" && text === "")) {
+        terminal.write("\n");
+        throw cancelled("installed");
+      }
+      if (key.name === "tab") text = completeCode(text);
+      else if (key.name === "backspace") text = [...text].slice(0, -1).join("");
+      else if (key.name === "clear-line") text = "";
+      else if (key.name === "delete-word") text = text.replace(/[^-\s]*[-\s]?$/, "");
+      else if (key.name === "space") text += " ";
+      else if (key.name === "char") text += key.text;
+    }
+    draw();
+  }
+}
+
+/** Asks for the code; undefined when Enter was pressed alone (then: look for sharers on the LAN). */
+export async function askCode(): Promise<string | undefined> {
+  const typed = await withRawTerminal(ask);
+  // "K7P2QX orbit maple ...": the room's separator typed as a space is still the room's.
+  return typed === "" ? undefined : typed.replace(/^([0-9A-Za-z]{6})\s+/, "$1-");
+}
