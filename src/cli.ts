@@ -28,6 +28,8 @@ const main = defineCommand({
     export: () => import("./commands/export.ts").then((m) => m.default),
     import: () => import("./commands/import.ts").then((m) => m.default),
     completion: () => import("./commands/completion.ts").then((m) => m.completionCommand((): unknown => main)),
+    // Hidden: what the completion scripts ask on Tab (session ids and titles, code words).
+    __complete: () => import("./commands/complete.ts").then((m) => m.default),
   },
 });
 

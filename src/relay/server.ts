@@ -11,6 +11,7 @@ import { resolveLimits, type RelayLimits } from "./limits.ts";
 import { Pipe } from "./pipe.ts";
 import { Room } from "./rooms.ts";
 import { isPeerId, isRoomCode, parseRoute, type Route } from "./routes.ts";
+import { VERSION } from "../version.ts";
 
 export interface RelayOptions {
   /** Interface to listen on (default 127.0.0.1; the command defaults to 0.0.0.0). */
@@ -137,7 +138,11 @@ export async function startRelay(o: RelayOptions = {}): Promise<Relay> {
     onHttp(request) {
       const { pathname } = new URL(request.url);
       if (pathname === "/healthz") return new Response(`ok rooms=${rooms.size} pipes=${pipes.size} waiting=${waitingCount()}\n`);
-      return new Response("ccshare relay: WebSocket routes only (PROTOCOL.md §6)\n", { status: 404 });
+      // What a person who opens the relay's address in a browser reads: what it is, and where its status is.
+      return new Response(`ccshare relay ${VERSION}: WebSockets for \`ccshare share --relay\` and \`ccshare receive --relay\`; its status is at /healthz.\n`, {
+        status: pathname === "/" ? 200 : 404,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
     },
   }).catch((error: Error) => {
     throw new RelayError(`Could not listen on ${host}:${o.port ?? 0} (${error.message}); is something else using that port?`, { cause: error });

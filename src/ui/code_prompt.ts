@@ -23,16 +23,22 @@ function currentWord(text: string): string | undefined {
   return /[^-\s]*$/.exec(text)![0];
 }
 
+/** Every completion of the word being typed: the code as it would read with each list word that fits. */
+export function codeCandidates(text: string): string[] {
+  const word = currentWord(text);
+  if (word === undefined) return [];
+  const before = text.slice(0, text.length - word.length);
+  return wordsStartingWith(word).map((w) => before + w);
+}
+
 /** What Tab does: the word completed (and a "-" after it) when only one fits, else as far as all candidates agree. */
 export function completeCode(text: string): string {
-  const word = currentWord(text);
-  if (!word) return text;
-  const candidates = wordsStartingWith(word);
+  const candidates = codeCandidates(text);
   if (candidates.length === 0) return text;
-  if (candidates.length === 1) return `${text.slice(0, text.length - word.length)}${candidates[0]}-`;
+  if (candidates.length === 1) return `${candidates[0]}-`;
   let common = candidates[0]!;
   for (const c of candidates) while (!c.startsWith(common)) common = common.slice(0, -1);
-  return text.slice(0, text.length - word.length) + common;
+  return common.length > text.length ? common : text;
 }
 
 /** The note after the input: how the word being typed stands. */
