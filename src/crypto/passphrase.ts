@@ -78,8 +78,9 @@ export function normalizeRoom(input: string): string {
 export function normalizePassphrase(input: string): string {
   const passphrase = input.normalize("NFC").trim();
   if (passphrase === "") throw new UsageError("The passphrase is empty; type the words the sharer gave you.");
-  const words = passphrase.split(/[\s-]+/);
-  if (words.every((w) => WORD_SET.has(w.toLowerCase()))) return words.map((w) => w.toLowerCase()).join("-");
+  // A separator left at either end (Tab completion adds one) is not part of the words.
+  const words = passphrase.split(/[\s-]+/).filter(Boolean);
+  if (words.length > 0 && words.every((w) => WORD_SET.has(w.toLowerCase()))) return words.map((w) => w.toLowerCase()).join("-");
   return passphrase;
 }
 

@@ -8,7 +8,7 @@ import { useColor } from "./color.ts";
 import { cancelled } from "./prompt.ts";
 import { withRawTerminal, type RawTerminal } from "./raw_terminal.ts";
 
-export const CODE_QUESTION = "Code (Enter alone to look for sharers on this network): ";
+export const CODE_QUESTION = "Code: ";
 
 /** The typed code as it is drawn: room in clear, the rest masked. */
 export function maskCode(text: string): string {
@@ -43,6 +43,7 @@ export function completeCode(text: string): string {
 
 /** The note after the input: how the word being typed stands. */
 export function wordNote(text: string): string {
+  if (text === "") return "the code the sharer gave you; Enter alone looks for sharers on this network";
   const word = currentWord(text);
   if (!word) return "";
   const candidates = wordsStartingWith(word).length;
@@ -54,15 +55,22 @@ export function wordNote(text: string): string {
 async function ask(terminal: RawTerminal): Promise<string> {
   const dim = useColor(process.stderr) ? (t: string) => `\x1b[2m${t}\x1b[22m` : (t: string) => t;
   let text = "";
-  const draw = () => {
+  // One line, never wrapped (a wrapped line would be left behind by the next redraw):
+  // the note goes first, then the start of a long code scrolls out of view.
+  const line = () => {
+    const room = terminal.columns - 1 - CODE_QUESTION.length;
+    const masked = maskCode(text);
+    const shown = masked.length > room ? `…${masked.slice(masked.length - room + 1)}` : masked;
     const note = wordNote(text);
-    terminal.write(`\r\x1b[2K${CODE_QUESTION}${maskCode(text)}${note ? `  ${dim(`(${note})`)}\x1b[${note.length + 4}D` : ""}`);
+    const fits = note && shown.length + note.length + 4 <= room;
+    return `\r\x1b[2K${CODE_QUESTION}${shown}${fits ? `  ${dim(`(${note})`)}\x1b[${note.length + 4}D` : ""}`;
   };
+  const draw = () => terminal.write(line());
   draw();
   for (;;) {
     for (const key of await terminal.nextKeys()) {
       if (key.name === "enter") {
-        terminal.write(`\r\x1b[2K${CODE_QUESTION}${maskCode(text)}\n`);
+        terminal.write(`\r\x1b[2K${CODE_QUESTION}${maskCode(text).slice(0, terminal.columns - 1 - CODE_QUESTION.length)}\n`);
         return text.trim();
       }
       if (key.name === "interrupt" || key.name === "escape" || (key.name === "eof" && text === "")) {
@@ -84,5 +92,6 @@ async function ask(terminal: RawTerminal): Promise<string> {
 export async function askCode(): Promise<string | undefined> {
   const typed = await withRawTerminal(ask);
   // "K7P2QX orbit maple ...": the room's separator typed as a space is still the room's.
-  return typed === "" ? undefined : typed.replace(/^([0-9A-Za-z]{6})\s+/, "$1-");
+  // The "-" Tab leaves after the last word is not part of the code.
+  return typed === "" ? undefined : typed.replace(/^([0-9A-Za-z]{6})\s+/, "$1-").replace(/[-\s]+$/, "");
 }
