@@ -100,7 +100,7 @@ describe("a hostile receiver's text on the sharer's terminal", () => {
       ws.onopen = resolve;
       ws.onerror = reject;
     });
-    ws.send(encodeMessage({ t: "hello", v: 1, role: HOSTILE, nonce: new Uint8Array(16).fill(9) }));
+    ws.send(encodeMessage({ t: "hello", v: 1, role: HOSTILE, nonce: new Uint8Array(16).fill(9) }) as Uint8Array<ArrayBuffer>);
     await share.waitFor("Receiver #1: The other side's hello says role");
     expectInert(share.output);
     ws.close();
