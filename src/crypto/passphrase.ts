@@ -85,14 +85,14 @@ export function normalizePassphrase(input: string): string {
 }
 
 /**
- * Before any attempt is spent: a passphrase of generated-looking words (three
- * or more, all from the list but one) whose odd word is a near miss of a list
- * word was almost surely mistyped. Chosen passphrases pass: their words are
- * not nearly all list words.
+ * Before any attempt is spent: a passphrase shaped like a generated one (as
+ * many words as ccshare generates, all from the list but one) whose odd word
+ * is a near miss of a list word was almost surely mistyped. Chosen passphrases
+ * pass: "keep open words" is not shaped like a generated one.
  */
-export function checkWords(passphrase: string): void {
+export function checkWords(passphrase: string, generatedWords: number): void {
   const words = passphrase.normalize("NFC").trim().toLowerCase().split(/[\s-]+/).filter(Boolean);
-  if (words.length < 3) return;
+  if (words.length !== generatedWords) return;
   const odd = words.filter((w) => !WORD_SET.has(w));
   if (odd.length !== 1 || !/^[a-z]+$/.test(odd[0]!)) return;
   const guess = nearest(odd[0]!, WORDS);

@@ -1,6 +1,6 @@
 // Where a passphrase comes from, in order (DESIGN.md §1): --passphrase,
 // $CCSHARE_PASSPHRASE, a hidden prompt, else a generated one. Never logged.
-import { checkWords, generatePassphrase, normalizePassphrase } from "../crypto/passphrase.ts";
+import { BUNDLE_WORDS, checkWords, generatePassphrase, LIVE_WORDS, normalizePassphrase } from "../crypto/passphrase.ts";
 import { UsageError } from "../errors.ts";
 import { askHidden, canPrompt, type Undone } from "./prompt.ts";
 
@@ -36,6 +36,6 @@ export async function passphraseForReceiving(o: { fromCode?: string; flag?: stri
   if (given !== undefined && given !== "") passphrase = normalizePassphrase(given);
   else if (!canPrompt(o.yes)) throw new UsageError(MISSING[o.kind]);
   else passphrase = normalizePassphrase(await askHidden(o.kind === "bundle" ? "The bundle's passphrase: " : "Passphrase: ", { undone: "installed" }));
-  checkWords(passphrase);
+  checkWords(passphrase, o.kind === "bundle" ? BUNDLE_WORDS : LIVE_WORDS);
   return passphrase;
 }

@@ -63,11 +63,11 @@ export async function runCli(root: AnyCommand, rawArgs: string[], summaries?: Re
       printText(await usage(root, rawArgs, summaries));
       return;
     }
-    if (rawArgs.length === 1 && (rawArgs[0] === "--version" || rawArgs[0] === "-v")) {
+    if ((rawArgs.includes("--version") || rawArgs.includes("-v")) && rawArgs.every((a) => ["--version", "-v", "--verbose"].includes(a))) {
       printText(`${VERSION}${verbose ? ` (${COMMIT})` : ""}\n`);
       return;
     }
-    if (rawArgs.length === 0) {
+    if (rawArgs.every((a) => a === "--verbose")) {
       printText(await usage(root, rawArgs, summaries));
       return;
     }

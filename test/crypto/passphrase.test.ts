@@ -82,14 +82,15 @@ describe("passphrases", () => {
   });
 
   test("a near miss among list words is named, with the word it nearly is, before any attempt", () => {
-    expect(() => checkWords("cabim-orbit-maple-tiger")).toThrow("'cabim' is not in ccshare's word list; did you mean 'cabin'?");
-    expect(() => checkWords("orbit maple tigr cabin")).toThrow("did you mean 'tiger'?");
-    expect(() => checkWords("orbit-maple-tiger-cabin")).not.toThrow();
-    // Chosen passphrases pass: too few words, two odd words, or nothing near.
-    for (const chosen of ["cabim-orbit", "my-secret-phrase-here", "orbit-maple-tiger-xqzzyv", "hunter2", "correct horse battery stapel x"]) expect(() => checkWords(chosen)).not.toThrow();
+    expect(() => checkWords("cabim-orbit-maple-tiger", 4)).toThrow("'cabim' is not in ccshare's word list; did you mean 'cabin'?");
+    expect(() => checkWords("orbit maple tigr cabin", 4)).toThrow("did you mean 'tiger'?");
+    expect(() => checkWords("abandon ability able about above absent absorb abstrac", 8)).toThrow("did you mean 'abstract'?");
+    expect(() => checkWords("orbit-maple-tiger-cabin", 4)).not.toThrow();
+    // Chosen passphrases pass: not as many words as generated, two odd words, or nothing near.
+    for (const chosen of ["keep open words", "cabim-orbit", "my-secret-phrase-here", "orbit-maple-tiger-xqzzyv", "hunter2", "cabim-orbit-maple-tiger-cabin"]) expect(() => checkWords(chosen, 4)).not.toThrow();
     let error: unknown;
     try {
-      checkWords("cabim-orbit-maple-tiger");
+      checkWords("cabim-orbit-maple-tiger", 4);
     } catch (e) {
       error = e;
     }
