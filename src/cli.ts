@@ -31,6 +31,8 @@ const main = defineCommand({
     scan: () => import("./commands/scan.ts").then((m) => m.default),
     import: () => import("./commands/import.ts").then((m) => m.default),
     completion: () => import("./commands/completion.ts").then((m) => m.completionCommand((): unknown => main)),
+    // Hidden: what the completion scripts ask on Tab (session ids and titles, code words).
+    __complete: () => import("./commands/complete.ts").then((m) => m.default),
   },
 });
 

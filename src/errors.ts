@@ -15,6 +15,11 @@ export interface CcshareErrorOptions {
 
 export class CcshareError extends Error {
   readonly exitCode: number = 1;
+  /**
+   * What went wrong, as `--json` reports it: stable, kebab-case, one per class
+   * (class names do not survive minification, and are not a contract).
+   */
+  readonly code: string = "failed";
   constructor(message: string, options?: CcshareErrorOptions) {
     super(options?.refused ? `${message}; nothing was installed.` : message, { cause: options?.cause });
     this.name = new.target.name;
@@ -30,25 +35,56 @@ class Refusal extends CcshareError {
 
 /** Bad arguments: exit code 2. */
 export class UsageError extends CcshareError {
+  override readonly code: string = "usage";
   override readonly exitCode = 2;
 }
 
-export class SessionNotFoundError extends CcshareError {}
-export class AmbiguousSessionError extends CcshareError {}
-export class NothingSelectedError extends CcshareError {}
+/** A code word that is not in the word list but nearly is: mistyped, caught before any attempt is spent. */
+export class UnknownWordError extends UsageError {
+  override readonly code = "unknown-word";
+}
+
+export class SessionNotFoundError extends CcshareError {
+  override readonly code = "session-not-found";
+}
+export class AmbiguousSessionError extends CcshareError {
+  override readonly code = "ambiguous-session";
+}
+export class NothingSelectedError extends CcshareError {
+  override readonly code = "nothing-selected";
+}
+
+/**
+ * The person at the terminal cancelled a picker or a prompt (Esc, Ctrl-C).
+ * Exit code 130, as a shell reports a command stopped by Ctrl-C. The message
+ * says, in the command's words, that nothing happened.
+ */
+export class CancelledError extends CcshareError {
+  override readonly code = "cancelled";
+  override readonly exitCode = 130;
+}
+
+/** `--into` (or the current directory) is not a folder that exists. */
+export class FolderNotFoundError extends CcshareError {
+  override readonly code = "no-such-folder";
+}
 
 /** The other side proved a different passphrase (CPace confirmation failed). */
 export class WrongPassphraseError extends CcshareError {
+  override readonly code = "wrong-passphrase";
   constructor(message = "Wrong passphrase (or someone tampered with the connection): check the code and try again.") {
     super(message);
   }
 }
 
 /** A peer broke the protocol: wrong order, wrong role, malformed message. */
-export class ProtocolError extends CcshareError {}
+export class ProtocolError extends CcshareError {
+  override readonly code = "protocol";
+}
 
 /** A sealed record failed to open: the stream was altered in transit. */
 export class TamperedStreamError extends Refusal {
+  override readonly code = "tampered";
   constructor(message = "The transfer was altered in transit (a record failed authentication)") {
     super(message);
   }
@@ -56,40 +92,63 @@ export class TamperedStreamError extends Refusal {
 
 /** The stream ended before its final record. */
 export class TruncatedStreamError extends Refusal {
+  override readonly code = "truncated";
   constructor(message = "The transfer ended before it was complete (ask the sharer to try again)") {
     super(message);
   }
 }
 
 /** A path from a peer or a bundle would escape the staging dir or is malformed. */
-export class UnsafePathError extends Refusal {}
+export class UnsafePathError extends Refusal {
+  override readonly code = "unsafe-path";
+}
 
 /** A declared or actual size, count or depth is over a cap. */
-export class LimitExceededError extends CcshareError {}
+export class LimitExceededError extends CcshareError {
+  override readonly code = "limit-exceeded";
+}
 
 /** A file's digest does not match what the sender declared. */
-export class DigestMismatchError extends Refusal {}
+export class DigestMismatchError extends Refusal {
+  override readonly code = "digest-mismatch";
+}
 
 /** The other side went away mid-conversation. */
-export class PeerGoneError extends CcshareError {}
+export class PeerGoneError extends CcshareError {
+  override readonly code = "peer-gone";
+}
 
 /** No sharer answered for this room (relay: no such room; LAN: not found). */
-export class RoomNotFoundError extends CcshareError {}
-export class RoomTakenError extends CcshareError {}
+export class RoomNotFoundError extends CcshareError {
+  override readonly code = "room-not-found";
+}
+export class RoomTakenError extends CcshareError {
+  override readonly code = "room-taken";
+}
 
 /** The sharer stopped after too many failed passphrase attempts. */
-export class TooManyAttemptsError extends CcshareError {}
+export class TooManyAttemptsError extends CcshareError {
+  override readonly code = "too-many-attempts";
+}
 
 /** Waited too long for something the peer should have sent. */
-export class TimeoutError extends CcshareError {}
+export class TimeoutError extends CcshareError {
+  override readonly code = "timeout";
+}
 
-export class RelayError extends CcshareError {}
+export class RelayError extends CcshareError {
+  override readonly code = "relay";
+}
 
 /** A bundle file is not one, is from the future, or has hostile parameters. */
-export class BundleFormatError extends CcshareError {}
+export class BundleFormatError extends CcshareError {
+  override readonly code = "bad-bundle";
+}
 
 /** Writing failed because the disk is full or not writable. */
-export class DiskError extends CcshareError {}
+export class DiskError extends CcshareError {
+  override readonly code = "disk";
+}
 
 /** Wrap a file-system error from node:fs in the class a user can act on. */
 export function fromFsError(error: unknown, what: string): CcshareError {
@@ -102,15 +161,16 @@ export function fromFsError(error: unknown, what: string): CcshareError {
 }
 
 /** A session file shrank while it was being sent (rewritten in place). */
-export class SessionChangedError extends CcshareError {}
+export class SessionChangedError extends CcshareError {
+  override readonly code = "session-changed";
+}
 
 /** mDNS on the LAN could not run (no socket, no interface); the relay still can. */
-export class LanError extends CcshareError {}
+export class LanError extends CcshareError {
+  override readonly code = "lan";
+}
 
 /** The viewer could not listen (the port is taken, or not ours to use). */
-export class ViewerError extends CcshareError {}
-
-/** The user stopped it (Ctrl-C, SIGTERM): exit 130, as a shell reports an interrupted command. */
-export class CancelledError extends CcshareError {
-  override readonly exitCode = 130;
+export class ViewerError extends CcshareError {
+  override readonly code = "viewer";
 }

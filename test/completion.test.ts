@@ -6,7 +6,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineCommand } from "citty";
 import { cliShape, completionScript, SHELLS } from "../src/ui/completion.ts";
-import { requireBinary, run } from "./support/bin.ts";
+import { writeManySessions } from "./fixtures/many_sessions.ts";
+import type { FixtureSession } from "./fixtures/store.ts";
+import { isolatedEnv, requireBinary, run } from "./support/bin.ts";
 import { tempDir } from "./support/cleanup.ts";
 
 const scratch = tempDir("ccshare-completion-");
@@ -99,6 +101,41 @@ describe("completion scripts", () => {
     const out = await run([requireBinary(), "completion", "tcsh"]);
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('"tcsh" is not one of them');
+  });
+});
+
+describe("completion of session ids and code words (asked of the binary on Tab)", () => {
+  const { env } = isolatedEnv();
+  let sessions: FixtureSession[] = [];
+  beforeAll(async () => {
+    sessions = writeManySessions(env.CLAUDE_CONFIG_DIR!, 12);
+    expect((await run([requireBinary(), "list"], { env })).code).toBe(0); // the catalog cache completion reads
+  });
+  const bash = async (...words: string[]) => {
+    const script = `source ${join(scratch, "ccshare.bash")}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; _ccshare; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    return (await run(["bash", "-c", script], { env })).stdout.trim().split("\n").filter(Boolean);
+  };
+
+  test("bash completes show's id, share's and export's --session from this machine's sessions, newest first", async () => {
+    const newest = [...sessions].reverse().map((s) => s.id);
+    expect(await bash(requireBinary(), "show", "")).toEqual(newest);
+    const one = sessions[3]!.id;
+    expect(await bash(requireBinary(), "export", "--session", one.slice(0, 6))).toEqual(newest.filter((id) => id.startsWith(one.slice(0, 6))));
+    expect(await bash(requireBinary(), "share", "--session", "topic-11")).toEqual([sessions[11]!.id]); // by title
+    // receive's and import's --session are the sharer's sessions, not this machine's.
+    expect(await bash(requireBinary(), "import", "b.ccs", "--session", "")).toEqual([]);
+  });
+
+  test("bash completes the words of a code after its room", async () => {
+    expect(await bash(requireBinary(), "receive", "K7P2QX-orbit-map")).toEqual(["K7P2QX-orbit-maple"]);
+    expect(await bash(requireBinary(), "receive", "K7P2QX-orbit-cab")).toEqual(["K7P2QX-orbit-cabbage", "K7P2QX-orbit-cabin", "K7P2QX-orbit-cable"]);
+    expect(await bash(requireBinary(), "receive", "K7P2")).toEqual([]);
+  });
+
+  test("fish shows each id with its title", async () => {
+    requireShell("fish");
+    const out = await run(["fish", "--no-config", "-c", `source ${join(scratch, "ccshare.fish")}; complete -C '${requireBinary()} show ${sessions[5]!.id.slice(0, 8)}'`], { env });
+    expect(out.stdout.trim()).toBe(`${sessions[5]!.id}\tTask number 5 about topic-5 refactor`);
   });
 });
 

@@ -64,6 +64,13 @@ export class FileCache {
     this.dirty = true;
   }
 
+  /** What the cache knows of every session file, without reading or stat'ing any (shell completion must be instant). */
+  *sessions(): Generator<{ path: string; mtimeMs: number; summary: FileSummary }> {
+    for (const [path, row] of this.rows) {
+      if (Array.isArray(row) && isLearned(row[3]) && typeof row[3] === "object") yield { path, mtimeMs: row[1], summary: row[3] };
+    }
+  }
+
   /** Writes the cache if it changed. `prune` drops files not seen in this run (after a full listing). */
   save(o: { prune: boolean }): void {
     if (o.prune) {

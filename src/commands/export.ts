@@ -3,7 +3,9 @@ import { exportBundle } from "../bundle/export.ts";
 import { checkOutPath } from "../bundle/write.ts";
 import { BITS_PER_WORD, BUNDLE_WORDS, passphraseBits } from "../crypto/passphrase.ts";
 import { offerSessions } from "../catalog/catalog.ts";
+import { shellCommand } from "../text/shell_word.ts";
 import { formatBytes } from "../ui/format.ts";
+import { printJson } from "../ui/json_lines.ts";
 import { log, warnUnreadable } from "../ui/log.ts";
 import { passphraseForSharing } from "../ui/passphrase.ts";
 import { pickSessionsToShare } from "../ui/pick_sessions.ts";
@@ -35,7 +37,7 @@ export default defineCommand({
   async run({ args, rawArgs }) {
     const json = Boolean(args.json);
     await checkOutPath(args.out, args.force); // before anyone picks sessions or types a passphrase
-    const entries = await pickSessionsToShare({ ids: repeated(rawArgs, "session"), all: args.all, project: args.project, yes: args.yes || json });
+    const entries = await pickSessionsToShare({ ids: repeated(rawArgs, "session"), all: args.all, project: args.project, yes: args.yes || json, verb: "export" });
     const offered = await offerSessions(entries);
     warnUnreadable(offered.unreadable);
     const stop = new AbortController();
@@ -43,7 +45,7 @@ export default defineCommand({
     process.once("SIGTERM", () => stop.abort());
     // Before a byte is written (issue 17); the redacted copies are removed when the export ends.
     const outgoing = await sessionsToSend(offered.sessions, { redact: args.redact, yes: args.yes, json, signal: stop.signal });
-    const { passphrase, generated } = await passphraseForSharing({ flag: args.passphrase, words: BUNDLE_WORDS, ask: !args.yes && !json });
+    const { passphrase, generated } = await passphraseForSharing({ flag: args.passphrase, words: BUNDLE_WORDS, ask: !args.yes && !json, undone: "exported" });
     // No PAKE protects a file: whoever has it can guess offline (DESIGN.md §5 wants >= 80 bits).
     const bits = passphraseBits(passphrase);
     if (!generated && bits < 80) log.warn(`This passphrase has about ${bits} bits; anyone with the file can guess offline, so prefer the generated one (${BUNDLE_WORDS * BITS_PER_WORD} bits).`);
@@ -68,11 +70,10 @@ export default defineCommand({
       process.stderr.write(`Passphrase (${BUNDLE_WORDS * BITS_PER_WORD} bits; shown once, keep it to import the file):\n  ${passphrase}\n`);
     }
     if (json) {
-      const line = { event: "exported", path: result.path, bytes: result.bytes, sessions: result.sessions, files: result.files, ...(generated ? { passphrase } : {}) };
-      process.stdout.write(JSON.stringify(line) + "\n");
+      printJson({ event: "exported", path: result.path, bytes: result.bytes, sessions: result.sessions, files: result.files, ...(generated ? { passphrase } : {}) });
     } else {
       log.success(`Exported ${summary}.`);
-      log.info(`To import it: ccshare import ${args.out}`);
+      log.info(`To import it: ${shellCommand(["ccshare", "import", args.out])}`);
     }
   },
 });

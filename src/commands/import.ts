@@ -1,11 +1,14 @@
 import { defineCommand } from "citty";
 import { importBundle, listBundle } from "../bundle/import.ts";
-import { resumeCommand } from "../install/resume_command.ts";
+import { resolveTarget } from "../install/project_folder.ts";
+import { reportInstalled } from "../ui/installed.ts";
+import { printJson } from "../ui/json_lines.ts";
 import { log } from "../ui/log.ts";
 import { Output } from "../ui/output.ts";
 import { passphraseForReceiving } from "../ui/passphrase.ts";
 import { chooseFromCatalog, describeSession } from "../ui/pick_received.ts";
 import { progressBar } from "../ui/progress.ts";
+import { stripEscapes } from "../ui/terminal_text.ts";
 import { describe, jsonArgs, passphraseArgs, repeated, yesArgs } from "./_shared.ts";
 
 export default defineCommand({
@@ -31,10 +34,10 @@ export default defineCommand({
   },
   async run({ args, rawArgs }) {
     const json = Boolean(args.json);
-    const emit = (line: object) => json && process.stdout.write(JSON.stringify(line) + "\n");
+    const emit = (line: object) => json && printJson(line);
     const opening = {
       path: args.file,
-      passphrase: () => passphraseForReceiving({ flag: args.passphrase, yes: args.yes || json }),
+      passphrase: () => passphraseForReceiving({ flag: args.passphrase, yes: args.yes || json, kind: "bundle" }),
       onDeriving: () => {
         if (!json) log.info("Deriving the key...");
       },
@@ -46,12 +49,14 @@ export default defineCommand({
       if (!json) {
         log.info(`${args.file} holds ${catalog.length} session${catalog.length === 1 ? "" : "s"}, exported ${header.created}:`);
         const out = new Output();
-        for (const s of catalog) if (out.open) await out.write(`  ${s.id}  ${describeSession(s)}\n`);
+        for (const s of catalog) if (out.open) await out.write(`  ${stripEscapes(s.id)}  ${describeSession(s)}\n`);
         await out.flush();
       }
       return;
     }
 
+    // Before the passphrase is asked or a byte is read: a folder that is not there ends the import now.
+    const into = await resolveTarget(args.into ?? process.cwd());
     const stop = new AbortController();
     process.once("SIGINT", () => stop.abort());
     process.once("SIGTERM", () => stop.abort());
@@ -59,24 +64,17 @@ export default defineCommand({
     const result = await importBundle({
       ...opening,
       signal: stop.signal,
-      into: args.into ?? process.cwd(),
+      into,
       choose: async (catalog) => {
         emit({ event: "catalog", sessions: catalog });
         const ids = repeated(rawArgs, "session");
         // A bundle is usually imported whole: --all, or --yes without --session, takes everything quietly.
         if (args.all || (args.yes && ids.length === 0)) return catalog.map((s) => s.id);
-        return chooseFromCatalog(catalog, { ids, yes: args.yes, json });
+        return chooseFromCatalog(catalog, { ids, yes: args.yes, json, from: "bundle" });
       },
       onProgress: (p) => bar?.update(p.bytes, p.total),
     });
     bar?.finish();
-    const { target, folder, skipped } = result.install;
-    const installed = result.install.installed.map((i) => ({ ...i, resume: resumeCommand(target, i.newId ?? i.id) }));
-    emit({ event: "installed", target, folder, sessions: installed, skipped });
-    if (!json) {
-      for (const s of skipped) log.info(`Skipped ${s.id}: ${s.reason}`);
-      if (installed.length) log.success(`Installed ${installed.length} session${installed.length === 1 ? "" : "s"}. To continue:`);
-      for (const i of installed) process.stdout.write(`  ${i.resume}\n`);
-    }
+    reportInstalled(result.install, result.catalog, { json });
   },
 });

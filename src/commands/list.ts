@@ -9,6 +9,7 @@ import { warnUnreadable } from "../ui/log.ts";
 import { Output } from "../ui/output.ts";
 import { renderTable, type Column } from "../ui/table.ts";
 import { describe, jsonArgs, parseSince } from "./_shared.ts";
+import { jsonLine } from "../ui/json_lines.ts";
 
 const COLUMNS: Column[] = [
   { header: "ID" },
@@ -57,7 +58,7 @@ export default defineCommand({
     warnUnreadable(unreadable);
     // Through Output: `ccshare list | head` ends quietly when head stops reading.
     const out = new Output();
-    if (args.json) await out.write(`${JSON.stringify(sessions, null, 2)}\n`);
+    if (args.json) await out.write(jsonLine(sessions, 2));
     else if (sessions.length === 0) {
       const narrowed = args.project !== undefined || args.since !== undefined || args.grep !== undefined;
       await out.write(narrowed ? "No sessions match these filters.\n" : `No Claude Code sessions found in ${projectsRoots().join(" or ")}.\n`);

@@ -1,32 +1,47 @@
 import { defineCommand } from "citty";
 import { normalizeRoom, parseCode } from "../crypto/passphrase.ts";
 import { UsageError } from "../errors.ts";
-import { resumeCommand } from "../install/resume_command.ts";
+import { resolveTarget } from "../install/project_folder.ts";
 import { relayUrl } from "../net/relay_url.ts";
 import { connect } from "../net/connect.ts";
 import { receiveSessions } from "../transfer/receive.ts";
+import { askCode } from "../ui/code_prompt.ts";
+import { reportInstalled } from "../ui/installed.ts";
+import { printJson } from "../ui/json_lines.ts";
 import { log } from "../ui/log.ts";
 import { passphraseForReceiving } from "../ui/passphrase.ts";
 import { chooseFromCatalog } from "../ui/pick_received.ts";
 import { pickSharer } from "../ui/pick_sharer.ts";
 import { progressBar, throttled } from "../ui/progress.ts";
-import { describe, jsonArgs, passphraseArgs, relayArgs, repeated, yesArgs } from "./_shared.ts";
+import { canPrompt } from "../ui/prompt.ts";
+import { spinner } from "../ui/spinner.ts";
+import { describe, jsonArgs, relayArgs, repeated, yesArgs } from "./_shared.ts";
 
 export default defineCommand({
   meta: describe({
     name: "receive",
     description: "Receive shared sessions and install them so `claude --resume` finds them.",
     examples: [
-      "ccshare receive K7P2QX-orbit-maple-tiger-flute       # the code the sharer printed",
-      "ccshare receive                                      # find sharers on the LAN and ask",
-      "ccshare receive --relay K7P2QX-orbit-maple-tiger-flute",
+      "ccshare receive                                      # asks for the code (hidden; Tab completes words)",
+      "ccshare receive K7P2QX-orbit-maple-tiger-flute       # the code the sharer printed (visible in ps)",
+      "CCSHARE_PASSPHRASE=... ccshare receive K7P2QX        # the room alone, the passphrase from the environment",
+      "ccshare receive --relay wss://relay.example.com K7P2QX-orbit-maple-tiger-flute",
       "ccshare receive CODE --all --into ~/src/app --yes --json",
     ],
   }),
   args: {
-    code: { type: "positional", required: false, description: "The code the sharer printed (ROOM-words...)" },
+    code: {
+      type: "positional",
+      required: false,
+      description: "The code the sharer printed (ROOM-words), or the room alone. Omitted on a terminal: asked for, hidden, since other local users can see argv",
+      valueHint: "CODE",
+    },
     room: { type: "string", description: "The room code alone (then the passphrase comes from --passphrase, env or a prompt)", valueHint: "ROOM" },
-    ...passphraseArgs,
+    passphrase: {
+      type: "string",
+      description: "The passphrase, when the code has none; else $CCSHARE_PASSPHRASE or a prompt (hidden). Other local users can see argv.",
+      valueHint: "WORDS",
+    },
     ...relayArgs,
     lan: { type: "boolean", default: true, description: "Look for the sharer on the LAN (mDNS)", negativeDescription: "Do not use the LAN (relay only)" },
     session: { type: "string", description: "Receive this session (id or unique prefix; repeatable)", valueHint: "ID" },
@@ -37,21 +52,24 @@ export default defineCommand({
     ...jsonArgs,
   },
   async run({ args, rawArgs }) {
-    const relay = relayUrl(args.relay);
-    const timeoutMs = Number(args.timeout) * 1000;
-    if (!(timeoutMs > 0)) throw new UsageError(`--timeout expects seconds, got "${args.timeout}".`);
-    const parsed = args.code ? parseCode(args.code) : undefined;
-    const room = parsed?.room ?? (args.room ? normalizeRoom(args.room) : relay ? undefined : await pickSharer({ timeoutMs, yes: args.yes }));
-    if (!room) throw new UsageError("Through a relay, give the code (or --room): the relay cannot list rooms.");
-    const passphrase = await passphraseForReceiving({ fromCode: parsed?.passphrase, flag: args.passphrase, yes: args.yes || args.json });
     const json = Boolean(args.json);
-    const emit = (line: object) => json && process.stdout.write(JSON.stringify(line) + "\n");
-
+    const relay = relayUrl(args.relay);
     const lan = args.lan !== false;
     if (!lan && !relay) throw new UsageError("--no-lan needs --relay: otherwise there is nowhere to look for the sharer.");
-    const { channel, via } = await connect({ room, lan, relayUrl: relay, timeoutMs });
-    emit({ event: "connected", via });
-    if (!json) log.info(`Connected to the sharer (${via}).`);
+    const timeoutMs = Number(args.timeout) * 1000;
+    if (!(timeoutMs > 0)) throw new UsageError(`--timeout expects seconds, got "${args.timeout}".`);
+    // Before anything crosses the wire: a folder that is not there ends the receive now.
+    const into = await resolveTarget(args.into ?? process.cwd());
+
+    const code = args.code ?? (args.room === undefined && canPrompt(args.yes || json) ? await askCode() : undefined);
+    const parsed = code ? parseCode(code) : undefined;
+    const room = parsed?.room ?? (args.room ? normalizeRoom(args.room) : relay ? undefined : await pickSharer({ timeoutMs, yes: args.yes }));
+    if (!room) throw new UsageError("Through a relay, give the code (or --room): the relay cannot list rooms.");
+    const passphrase = await passphraseForReceiving({ fromCode: parsed?.passphrase, flag: args.passphrase, yes: args.yes || json, kind: "code" });
+
+    const where = relay ? (lan ? "on this network and through the relay" : "through the relay") : "on this network";
+    const looking = json ? undefined : spinner(`Looking for the sharer ${where}…`);
+    const { channel, via } = await connect({ room, lan, relayUrl: relay, timeoutMs }).finally(() => looking?.stop());
     const bar = json ? undefined : progressBar("Receiving");
     // Ctrl-C or SIGTERM while sessions arrive: stop, and leave nothing behind (the staging goes).
     const stop = new AbortController();
@@ -63,22 +81,17 @@ export default defineCommand({
         signal: stop.signal,
         room,
         passphrase,
-        into: args.into ?? process.cwd(),
+        into,
+        // Only once the sharer answers: a relay accepts a join even for a room nobody holds.
+        onConnected: () => (json ? printJson({ event: "connected", via }) : log.info(`Connected to the sharer (${via === "lan" ? "on this network" : "through the relay"}).`)),
         choose: async (catalog) => {
-          emit({ event: "catalog", sessions: catalog });
-          return chooseFromCatalog(catalog, { all: args.all, ids: repeated(rawArgs, "session"), yes: args.yes, json });
+          if (json) printJson({ event: "catalog", sessions: catalog });
+          return chooseFromCatalog(catalog, { all: args.all, ids: repeated(rawArgs, "session"), yes: args.yes, json, from: "sharer" });
         },
-        onProgress: json ? throttled((p) => emit({ event: "progress", ...p })) : (p) => bar?.update(p.bytes, p.total),
+        onProgress: json ? throttled((p) => printJson({ event: "progress", ...p })) : (p) => bar?.update(p.bytes, p.total),
       });
       bar?.finish();
-      const install = result.install;
-      const installed = (install?.installed ?? []).map((i) => ({ ...i, resume: resumeCommand(install!.target, i.newId ?? i.id) }));
-      emit({ event: "installed", target: install?.target, folder: install?.folder, sessions: installed, skipped: install?.skipped ?? [] });
-      if (!json) {
-        for (const s of install?.skipped ?? []) log.info(`Skipped ${s.id}: ${s.reason}`);
-        if (installed.length) log.success(`Installed ${installed.length} session${installed.length === 1 ? "" : "s"}. To continue:`);
-        for (const i of installed) process.stdout.write(`  ${i.resume}\n`);
-      }
+      reportInstalled(result.install, result.catalog, { json });
     } finally {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);

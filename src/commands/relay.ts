@@ -5,6 +5,8 @@ import { defineCommand } from "citty";
 import { UsageError } from "../errors.ts";
 import { DEFAULT_LIMITS, type RelayLimits } from "../relay/limits.ts";
 import { startRelay, type RelayEvent } from "../relay/server.ts";
+import { CloseCode } from "../net/channel.ts";
+import { printJson } from "../ui/json_lines.ts";
 import { log } from "../ui/log.ts";
 import { describe, jsonArgs } from "./_shared.ts";
 
@@ -50,7 +52,7 @@ export default defineCommand({
       idleTimeoutMs: optional("--idle-timeout", args["idle-timeout"], 1000),
       handshakeTimeoutMs: optional("--handshake-timeout", args["handshake-timeout"], 1000),
     };
-    const print = (event: object) => process.stdout.write(JSON.stringify(event) + "\n");
+    const print = (event: object) => printJson(event);
     const relay = await startRelay({ host: args.host, port, limits, onEvent: args.json ? print : logEvent });
     if (args.json) print({ event: "ready", url: relay.url, port: relay.port });
     else {
@@ -69,9 +71,17 @@ export default defineCommand({
 
 function logEvent(e: RelayEvent): void {
   if (e.event === "room-opened") log.info(`room ${e.room} opened by ${e.from} (${e.rooms} open)`);
-  else if (e.event === "room-closed") log.info(`room ${e.room} closed after ${minutes(e.seconds)}: ${e.joins} joins, ${e.pipes} pipes (${e.code} ${e.reason})`);
-  else if (e.event === "pipe-closed") log.info(`pipe in room ${e.room} closed after ${minutes(e.seconds)}, ${(e.bytes / 1e6).toFixed(1)} MB (${e.code} ${e.reason})`);
+  else if (e.event === "room-closed") log.info(`room ${e.room} closed after ${minutes(e.seconds)}: ${plural(e.joins, "join")}, ${plural(e.pipes, "pipe")} (${closeText(e)})`);
+  else if (e.event === "pipe-closed") log.info(`pipe in room ${e.room} closed after ${minutes(e.seconds)}, ${(e.bytes / 1e6).toFixed(1)} MB (${closeText(e)})`);
   else log.info(`refused a ${e.route} from ${e.from}: ${e.reason}`);
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+/** "1000, normal": a close without a reason still says what it was (it read "(1000 )"). */
+function closeText(e: { code: number; reason: string }): string {
+  const named = Object.entries(CloseCode).find(([, code]) => code === e.code)?.[0];
+  return `${e.code}, ${e.reason || (named ? named.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`) : "no reason given")}`;
 }
 
 function minutes(seconds: number): string {

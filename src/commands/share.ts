@@ -4,6 +4,7 @@ import { UsageError } from "../errors.ts";
 import { relayUrl } from "../net/relay_url.ts";
 import { offerSessions } from "../catalog/catalog.ts";
 import { share } from "../transfer/share.ts";
+import { shellCommand } from "../text/shell_word.ts";
 import { formatBytes } from "../ui/format.ts";
 import { log, warnUnreadable } from "../ui/log.ts";
 import { passphraseForSharing } from "../ui/passphrase.ts";
@@ -22,6 +23,7 @@ export default defineCommand({
       "ccshare share --all --relay            # everything, also through the relay",
       "ccshare share --keep-open 10           # serve several receivers for 10 minutes",
       "ccshare share --all --yes --no-redact  # send secrets the scan finds as they are",
+      "ccshare share --qr                     # the receive command as a QR code, for a phone's camera",
     ],
   }),
   args: {
@@ -32,6 +34,7 @@ export default defineCommand({
     "keep-open": { type: "string", description: "Serve receivers for this many minutes instead of stopping after the first", valueHint: "MIN" },
     "max-attempts": { type: "string", description: "Stop after this many wrong passphrases", default: "3", valueHint: "N" },
     ...redactArgs,
+    qr: { type: "boolean", description: "Also show the receive command as a QR code (for a phone or another laptop's camera)" },
     ...yesArgs,
     ...jsonArgs,
   },
@@ -42,7 +45,7 @@ export default defineCommand({
     const keepOpen = args["keep-open"] === undefined ? undefined : positive(args["keep-open"], "--keep-open");
     const maxAttempts = positive(args["max-attempts"], "--max-attempts");
 
-    const entries = await pickSessionsToShare({ ids: repeated(rawArgs, "session"), all: args.all, project: args.project, yes: args.yes || args.json });
+    const entries = await pickSessionsToShare({ ids: repeated(rawArgs, "session"), all: args.all, project: args.project, yes: args.yes || args.json, verb: "share" });
     const offered = await offerSessions(entries);
     warnUnreadable(offered.unreadable);
     const stop = new AbortController();
@@ -54,10 +57,11 @@ export default defineCommand({
     const bytes = sessions.reduce((n, s) => n + s.entry.bytes, 0);
     log.info(`Sharing ${sessions.length} session${sessions.length === 1 ? "" : "s"} (${formatBytes(bytes)}).`);
 
-    const { passphrase } = await passphraseForSharing({ flag: args.passphrase, words: LIVE_WORDS, ask: !args.yes && !args.json });
+    const { passphrase } = await passphraseForSharing({ flag: args.passphrase, words: LIVE_WORDS, ask: !args.yes && !args.json, undone: "shared" });
     const room = generateRoom();
     const code = combineCode(room, passphrase);
-    const receiveCommand = `ccshare receive ${relay ? `--relay ${relay} ` : ""}${code}`;
+    // Pasted into a shell as it is: a chosen passphrase with spaces stays one argument.
+    const receiveCommand = shellCommand(["ccshare", "receive", ...(relay ? ["--relay", relay] : []), code]);
     await share({
       sessions,
       room,
@@ -67,7 +71,7 @@ export default defineCommand({
       keepOpenMs: keepOpen === undefined ? undefined : keepOpen * 60_000,
       maxAttempts,
       signal: stop.signal,
-      onEvent: shareReporter({ json: Boolean(args.json), code, receiveCommand }),
+      onEvent: shareReporter({ json: Boolean(args.json), code, receiveCommand, qr: args.qr, keepOpenMs: keepOpen === undefined ? undefined : keepOpen * 60_000 }),
     }).finally(outgoing.dispose);
   },
 });

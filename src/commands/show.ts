@@ -13,6 +13,7 @@ import { startPager } from "../ui/pager.ts";
 import { stripEscapes } from "../ui/terminal_text.ts";
 import { TranscriptView } from "../ui/transcript_view.ts";
 import { describe, jsonArgs } from "./_shared.ts";
+import { jsonLine } from "../ui/json_lines.ts";
 
 /** The file as it is; on a terminal, line by line with escape sequences removed. */
 async function printRaw(path: string, out: Output, terminal: boolean): Promise<void> {
@@ -76,7 +77,7 @@ export default defineCommand({
         for (const e of transcriptEntries(file.path, { subagent: file.agentId })) {
           if (e.kind === "thinking" && !args.thinking) continue;
           const { input: _input, images, ...shown } = e;
-          await out.write(`${first ? "\n" : ",\n"}  ${JSON.stringify(images ? { ...shown, images: images.length } : shown)}`);
+          await out.write(`${first ? "\n" : ",\n"}  ${jsonLine(images ? { ...shown, images: images.length } : shown).trimEnd()}`);
           first = false;
           if (!out.open) return;
         }

@@ -2,7 +2,8 @@
 // sharer and is public; the passphrase is the secret CPace runs on. The only
 // importer of @scure/bip39 (STYLE.md rule 2).
 import { wordlist } from "@scure/bip39/wordlists/english.js";
-import { UsageError } from "../errors.ts";
+import { UnknownWordError, UsageError } from "../errors.ts";
+import { nearest } from "../text/nearest.ts";
 
 /** Crockford base32: digits and capitals without I, L, O, U (PROTOCOL.md §1). */
 export const ROOM_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -66,15 +67,36 @@ export function normalizeRoom(input: string): string {
 }
 
 /**
- * The passphrase CPace runs on: Unicode NFC (PROTOCOL.md §1), so that the
- * same text typed on two keyboards gives the same bytes. Leading and trailing
- * white space goes (a pasted newline is never meant); case and inner spaces
- * are kept: a user-chosen passphrase is exactly what the user chose.
+ * The passphrase CPace (and a bundle's scrypt) runs on: Unicode NFC (PROTOCOL.md
+ * §1), so that the same text typed on two keyboards gives the same bytes.
+ * Leading and trailing white space goes (a pasted newline is never meant). A
+ * passphrase made only of list words is the words, lower-case, joined by "-",
+ * however they were separated ("orbit maple", "Orbit-Maple"): generated ones
+ * are printed that way and people retype them with spaces. Anything else is
+ * exactly what the user chose: case and inner spaces are kept.
  */
 export function normalizePassphrase(input: string): string {
   const passphrase = input.normalize("NFC").trim();
   if (passphrase === "") throw new UsageError("The passphrase is empty; type the words the sharer gave you.");
+  // A separator left at either end (Tab completion adds one) is not part of the words.
+  const words = passphrase.split(/[\s-]+/).filter(Boolean);
+  if (words.length > 0 && words.every((w) => WORD_SET.has(w.toLowerCase()))) return words.map((w) => w.toLowerCase()).join("-");
   return passphrase;
+}
+
+/**
+ * Before any attempt is spent: a passphrase shaped like a generated one (as
+ * many words as ccshare generates, all from the list but one) whose odd word
+ * is a near miss of a list word was almost surely mistyped. Chosen passphrases
+ * pass: "keep open words" is not shaped like a generated one.
+ */
+export function checkWords(passphrase: string, generatedWords: number): void {
+  const words = passphrase.normalize("NFC").trim().toLowerCase().split(/[\s-]+/).filter(Boolean);
+  if (words.length !== generatedWords) return;
+  const odd = words.filter((w) => !WORD_SET.has(w));
+  if (odd.length !== 1 || !/^[a-z]+$/.test(odd[0]!)) return;
+  const guess = nearest(odd[0]!, WORDS);
+  if (guess) throw new UnknownWordError(`'${odd[0]}' is not in ccshare's word list; did you mean '${guess}'?`);
 }
 
 /** The code `share` prints: `<ROOM>-<passphrase>` (PROTOCOL.md §1). */
@@ -84,14 +106,19 @@ export function combineCode(room: string, passphrase: string): string {
 
 export interface ParsedCode {
   room: string;
-  passphrase: string;
+  /** Absent when only the room was given (`receive K7P2QX`): the passphrase then comes from elsewhere. */
+  passphrase?: string;
 }
 
-/** Split a combined code at its first "-" (PROTOCOL.md §1): room, then passphrase. */
+/**
+ * Split a combined code at its first "-" (PROTOCOL.md §1): room, then
+ * passphrase. A room alone (six characters, no "-") is accepted too.
+ */
 export function parseCode(code: string): ParsedCode {
   const trimmed = code.trim();
   const dash = trimmed.indexOf("-");
   if (dash < 0) {
+    if (trimmed.length === ROOM_LENGTH) return { room: normalizeRoom(trimmed) };
     throw new UsageError('A code looks like K7P2QX-orbit-maple-tiger-flute (the room, "-", then the passphrase), but the one given has no "-"; check the code the sharer gave you.');
   }
   const rest = trimmed.slice(dash + 1);
@@ -99,6 +126,17 @@ export function parseCode(code: string): ParsedCode {
     throw new UsageError('The code given has a room but no passphrase after the "-"; check the code the sharer gave you.');
   }
   return { room: normalizeRoom(trimmed.slice(0, dash)), passphrase: normalizePassphrase(rest) };
+}
+
+/** The list words that begin with `prefix` (for completing a code as it is typed). */
+export function wordsStartingWith(prefix: string): string[] {
+  const p = prefix.toLowerCase();
+  return WORDS.filter((w) => w.startsWith(p));
+}
+
+/** Whether `word` is one of the list's words. */
+export function isListWord(word: string): boolean {
+  return WORD_SET.has(word.toLowerCase());
 }
 
 /**

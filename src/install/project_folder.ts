@@ -13,7 +13,7 @@
 // ignore the form.
 import { mkdir, open, readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { CcshareError, fromFsError } from "../errors.ts";
+import { FolderNotFoundError, fromFsError } from "../errors.ts";
 import { claudeConfigDir, isSessionId, MAX_FOLDER, projectFolderName, sanitize } from "../catalog/paths.ts";
 import { READ_FLAGS } from "../sync/digests.ts";
 
@@ -25,10 +25,10 @@ export async function resolveTarget(into: string): Promise<string> {
   try {
     real = await realpath(into);
   } catch (error) {
-    if ((error as { code?: string }).code === "ENOENT") throw new CcshareError(`The folder ${into} does not exist; create it or choose another with --into.`, { cause: error });
+    if ((error as { code?: string }).code === "ENOENT") throw new FolderNotFoundError(`The folder ${into} does not exist; create it or choose another with --into.`, { cause: error });
     throw fromFsError(error, `resolving ${into}`);
   }
-  if (!(await stat(real)).isDirectory()) throw new CcshareError(`${into} is not a folder; choose a folder with --into.`);
+  if (!(await stat(real)).isDirectory()) throw new FolderNotFoundError(`${into} is not a folder; choose a folder with --into.`);
   return real;
 }
 

@@ -24,15 +24,23 @@ export interface RelayRoom {
 const MAX_UNREAD_PEERS = 256;
 const PEER_ID = /^[0-9a-f]{16}$/;
 
+/** Hosts that are this machine: a relay there is plain ws:// (nobody puts TLS on loopback). */
+function isLoopback(host: string): boolean {
+  return host === "localhost" || /^127(\.\d{1,3}){3}$/.test(host) || host === "[::1]";
+}
+
 /**
  * The WebSocket URL of `path` on a relay. Accepts ws://, wss://, http:// and
- * https:// (mapped to ws/wss), or a bare host (wss://); keeps a base path, so
- * a relay can live behind a reverse proxy at https://example.com/ccshare.
+ * https:// (mapped to ws/wss), or a bare host: wss:// for a host on the
+ * network, ws:// for loopback (`127.0.0.1:8787`, where `ccshare relay` runs
+ * without TLS). Keeps a base path, so a relay can live behind a reverse proxy
+ * at https://example.com/ccshare.
  */
 export function relayEndpoint(relayUrl: string, path: string): string {
   let url: URL;
   try {
     url = new URL(relayUrl.includes("://") ? relayUrl : `wss://${relayUrl}`);
+    if (!relayUrl.includes("://") && isLoopback(url.hostname)) url = new URL(`ws://${relayUrl}`);
   } catch {
     throw new UsageError(`"${relayUrl}" is not a relay address; expected one like wss://relay.example.com.`);
   }
@@ -158,10 +166,17 @@ export function openRoom(relayUrl: string, room: string, o: OpenChannelOptions =
   });
 }
 
-/** A failure to connect at all reads as "the relay is unreachable"; other errors pass through. */
+/**
+ * A failure to connect at all reads as "the relay is unreachable", saying
+ * which scheme was tried and offering the other (a plain relay dialled with
+ * wss://, or a TLS one with ws://, fails the same way); other errors pass through.
+ */
 function unreachable(error: unknown, relayUrl: string): unknown {
   const close = (error as { cause?: { code?: number } } | null)?.cause;
   const failedToConnect = close?.code === 1006 || close?.code === 0;
   if (!failedToConnect) return error;
-  return new RelayError(`Could not reach the relay at ${displayUrl(relayEndpoint(relayUrl, ""))}; check the address (--relay) or try again later.`, { cause: error });
+  const tried = relayEndpoint(relayUrl, "");
+  const other = tried.startsWith("wss://") ? `ws://${tried.slice(6)}` : `wss://${tried.slice(5)}`;
+  const kind = tried.startsWith("wss://") ? "plain WebSocket (ws://)" : "TLS (wss://)";
+  return new RelayError(`Could not reach the relay at ${displayUrl(tried)}; check the address, or if that relay speaks ${kind}, try --relay ${displayUrl(other)}.`, { cause: error });
 }

@@ -14,6 +14,7 @@ import { resolveLimits, type RelayLimits } from "./limits.ts";
 import { Room } from "./room.ts";
 import { parseRoute, unroutable, type Route } from "./routes.ts";
 import { refuse, type RelaySocket, type RoomEvent, type RoomHost, type SocketPart } from "./sockets.ts";
+import { VERSION } from "../version.ts";
 
 export interface RelayOptions {
   /** Interface to listen on (default 127.0.0.1; the command defaults to 0.0.0.0). */
@@ -186,7 +187,11 @@ export async function startRelay(o: RelayOptions = {}): Promise<Relay> {
         const { waiting, pipes } = totals();
         return new Response(`ok rooms=${openRooms} pipes=${pipes} waiting=${waiting}\n`);
       }
-      return new Response("ccshare relay: WebSocket routes only (PROTOCOL.md §6)\n", { status: 404 });
+      // What a person who opens the relay's address in a browser reads: what it is, and where its status is.
+      return new Response(`ccshare relay ${VERSION}: WebSockets for \`ccshare share --relay\` and \`ccshare receive --relay\`; its status is at /healthz.\n`, {
+        status: pathname === "/" ? 200 : 404,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
     },
   }).catch((error: Error) => {
     throw new RelayError(`Could not listen on ${host}:${o.port ?? 0} (${error.message}); is something else using that port?`, { cause: error });

@@ -61,6 +61,8 @@ export interface HandshakeOptions {
   passphrase: string;
   /** How long to wait for each of the peer's messages. */
   timeoutMs?: number;
+  /** The peer's hello arrived: someone speaking ccshare is there (until then a relay may hold an empty room). */
+  onHello?: () => void;
 }
 
 export interface SharerSession {
@@ -207,6 +209,7 @@ export async function handshakeAsReceiver(channel: Channel, o: HandshakeOptions)
     const walk = new Walk("R0_want_hello");
     const first = await walk.next(channel, timeoutMs);
     const nonceS = checkHello(first.message, "share", nonceR);
+    o.onHello?.();
     const sid = concat(nonceS, nonceR);
     const ci = channelIdentifier(room, first.bytes, helloR);
 

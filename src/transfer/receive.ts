@@ -23,6 +23,8 @@ export interface ReceiveOptions {
   /** Where sessions get installed (`--into`, default the current directory). */
   into: string;
   onProgress?: (progress: ReceiveProgress) => void;
+  /** The sharer answered the handshake: the moment to say "connected". */
+  onConnected?: () => void;
   env?: Record<string, string | undefined>;
   stallTimeoutMs?: number;
   handshakeTimeoutMs?: number;
@@ -40,7 +42,7 @@ export interface ReceiveResult {
 
 export async function receiveSessions(channel: Channel, o: ReceiveOptions): Promise<ReceiveResult> {
   const stallMs = o.stallTimeoutMs ?? 60_000;
-  const session = await handshakeAsReceiver(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs });
+  const session = await handshakeAsReceiver(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs, onHello: o.onConnected });
   const reply = async (record: PackRecord): Promise<void> => channel.send(await session.sealReverse(encodeRecord(record)));
   let final = false;
   let received = 0;

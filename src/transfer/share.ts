@@ -76,7 +76,7 @@ export async function share(o: ShareOptions): Promise<ShareSummary> {
           attempts++;
           o.onEvent({ event: "failed-attempt", peer, attempts, maxAttempts: o.maxAttempts });
           if (attempts >= o.maxAttempts) {
-            settle({ error: new TooManyAttemptsError(`Stopped sharing after ${attempts} wrong passphrase attempts; someone may be guessing. Share again with a new code.`) });
+            settle({ error: new TooManyAttemptsError(`Stopped sharing after ${attempts} wrong passphrase attempt${attempts === 1 ? "" : "s"}; someone may be guessing. Share again with a new code.`) });
           }
         } else if (!stopping) {
           o.onEvent({ event: "peer-failed", peer, message: error instanceof CcshareError ? error.message : String(error) });

@@ -4,14 +4,30 @@
 //
 // What completes: command names; each command's flags (long, short alias,
 // --no-X for booleans that default to on); values of flags and positionals
-// whose valueHint is DIR (folders), FILE (files), or a|b|c (those words).
-// Other values (IDs, passphrases, URLs) are left to the user.
+// whose valueHint is DIR (folders), FILE (files), or a|b|c (those words);
+// and, asked of `ccshare __complete` on each Tab, this machine's session ids
+// (with their titles) where a command takes one, and the words of a code after
+// its room. Other values (passphrases, URLs) are left to the user.
 import type { ArgDef, CommandDef, CommandMeta } from "citty";
 
 export const SHELLS = ["bash", "zsh", "fish"] as const;
 export type Shell = (typeof SHELLS)[number];
 
-type Value = { kind: "dir" } | { kind: "file" } | { kind: "words"; words: string[] } | { kind: "text" };
+type Value = { kind: "dir" } | { kind: "file" } | { kind: "words"; words: string[] } | { kind: "text" } | { kind: Dynamic };
+
+/** Values the CLI itself lists on each Tab (`ccshare __complete KIND WORD`). */
+type Dynamic = "session" | "code";
+/**
+ * Which arguments take them: local session ids where a command reads this
+ * machine's sessions (not receive's or import's --session: those are the
+ * sharer's), and the receive code.
+ */
+const DYNAMIC: Record<string, Record<string, Dynamic>> = {
+  show: { id: "session" },
+  share: { session: "session" },
+  export: { session: "session" },
+  receive: { code: "code" },
+};
 
 export interface Flag {
   long: string;
@@ -62,7 +78,7 @@ function brief(text = ""): string {
   return clause.length > 90 ? `${clause.slice(0, 87)}...` : clause;
 }
 
-function valueOf(def: ArgDef): Value {
+function staticValue(def: ArgDef): Value {
   const hint = def.valueHint ?? "";
   if (def.type === "enum" && def.options?.length) return { kind: "words", words: def.options };
   if (hint === "DIR") return { kind: "dir" };
@@ -71,12 +87,13 @@ function valueOf(def: ArgDef): Value {
   return { kind: "text" };
 }
 
-function flagsOf(args: Record<string, ArgDef>): { flags: Flag[]; positional?: Value } {
+function flagsOf(command: string, args: Record<string, ArgDef>): { flags: Flag[]; positional?: Value } {
   const flags: Flag[] = [];
   let positional: Value | undefined;
+  const valueOf = (name: string, def: ArgDef): Value => (DYNAMIC[command]?.[name] ? { kind: DYNAMIC[command][name] } : staticValue(def));
   for (const [name, def] of Object.entries(args)) {
     if (def.type === "positional") {
-      positional ??= valueOf(def);
+      positional ??= valueOf(name, def);
       continue;
     }
     if (!NAME.test(name)) throw new Error(`cannot complete the flag name ${JSON.stringify(name)}`);
@@ -86,7 +103,7 @@ function flagsOf(args: Record<string, ArgDef>): { flags: Flag[]; positional?: Va
     if (def.type === "boolean") {
       flags.push(flag);
       if (def.default === true || def.negativeDescription) flags.push({ long: `no-${name}`, description: brief(def.negativeDescription ?? `Not ${name}`) });
-    } else flags.push({ ...flag, value: valueOf(def) });
+    } else flags.push({ ...flag, value: valueOf(name, def) });
   }
   return { flags: [...flags, HELP], positional };
 }
@@ -97,11 +114,11 @@ export async function cliShape(root: AnyCommand): Promise<CliShape> {
   const subs = (await resolve(root.subCommands)) ?? {};
   const commands: CommandShape[] = [];
   for (const [name, sub] of Object.entries(subs)) {
-    if (!NAME.test(name)) throw new Error(`cannot complete the command name ${JSON.stringify(name)}`);
     const cmd = await resolve(sub);
     const cmdMeta = (await resolve(cmd.meta)) as CommandMeta | undefined;
     if (cmdMeta?.hidden) continue;
-    commands.push({ name, description: brief(cmdMeta?.description), ...flagsOf(((await resolve(cmd.args)) ?? {}) as Record<string, ArgDef>) });
+    if (!NAME.test(name)) throw new Error(`cannot complete the command name ${JSON.stringify(name)}`);
+    commands.push({ name, description: brief(cmdMeta?.description), ...flagsOf(name, ((await resolve(cmd.args)) ?? {}) as Record<string, ArgDef>) });
   }
   return { name: meta?.name ?? "ccshare", commands, rootFlags: [HELP, { long: "version", short: "v", description: "Show the version" }] };
 }
@@ -122,13 +139,19 @@ function bash(shape: CliShape): string {
     const positional = c.positional?.kind === "words" ? `words:${c.positional.words.join(" ")}` : (c.positional?.kind ?? "");
     return [
       `    ${c.name})`,
-      `      flags=${quote(all(c.flags))}; dirs=${quote(taking(c, "dir"))}; files=${quote(taking(c, "file"))}; values=${quote(taking(c, "text"))}; positional=${quote(positional)}`,
+      `      flags=${quote(all(c.flags))}; dirs=${quote(taking(c, "dir"))}; files=${quote(taking(c, "file"))}; values=${quote(taking(c, "text"))}; sessions=${quote(taking(c, "session"))}; positional=${quote(positional)}`,
       ...(words.length ? [`      case "$prev" in`, ...words.map((w) => `        ${w}`), `      esac`] : []),
       `      ;;`,
     ].join("\n");
   });
   return `# bash completion for ${shape.name}, generated by \`${shape.name} completion bash\`.
 # Load it with:  source <(${shape.name} completion bash)   (or save it in ~/.local/share/bash-completion/completions/${shape.name})
+# Session ids and code words are asked of the binary as typed: ${shape.name} __complete session|code WORD.
+${fn(shape)}_dynamic() {
+  local value
+  COMPREPLY=()
+  while IFS=$'\t' read -r value _; do [ -n "$value" ] && COMPREPLY+=("$value"); done < <("\${COMP_WORDS[0]}" __complete "$1" "$cur" 2>/dev/null)
+}
 ${fn(shape)}() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" cmd="" i
   [ "$COMP_CWORD" -gt 0 ] && prev="\${COMP_WORDS[COMP_CWORD-1]}"
@@ -140,7 +163,7 @@ ${fn(shape)}() {
       *) cmd="\${COMP_WORDS[i]}"; break ;;
     esac
   done
-  local flags="" dirs="" files="" values="" positional=""
+  local flags="" dirs="" files="" values="" sessions="" positional=""
   case "$cmd" in
     "")
       COMPREPLY=($(compgen -W ${quote([...shape.commands.map((c) => c.name), ...all(shape.rootFlags).split(" ")].join(" "))} -- "$cur"))
@@ -151,11 +174,14 @@ ${cases.join("\n")}
   esac
   case " $dirs " in *" $prev "*) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return 0 ;; esac
   case " $files " in *" $prev "*) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return 0 ;; esac
+  case " $sessions " in *" $prev "*) ${fn(shape)}_dynamic session; return 0 ;; esac
   case " $values " in *" $prev "*) return 0 ;; esac
   if [[ "$cur" == -* ]]; then
     COMPREPLY=($(compgen -W "$flags" -- "$cur"))
   elif [ "$positional" = file ]; then
     compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur"))
+  elif [ "$positional" = session ] || [ "$positional" = code ]; then
+    ${fn(shape)}_dynamic "$positional"
   elif [[ "$positional" == words:* ]]; then
     COMPREPLY=($(compgen -W "\${positional#words:}" -- "$cur"))
   fi
@@ -172,6 +198,7 @@ function zshAction(value: Value): string {
   if (value.kind === "dir") return "_files -/";
   if (value.kind === "file") return "_files";
   if (value.kind === "words") return `(${value.words.join(" ")})`;
+  if (value.kind === "session" || value.kind === "code") return `_ccshare_dynamic ${value.kind}`;
   return " ";
 }
 
@@ -194,8 +221,17 @@ function zsh(shape: CliShape): string {
   return `#compdef ${shape.name}
 # zsh completion for ${shape.name}, generated by \`${shape.name} completion zsh\`.
 # Load it with:  source <(${shape.name} completion zsh)   (or save it as _${shape.name} in a folder on $fpath)
+# Session ids (with titles) and code words, asked of the binary as typed.
+_ccshare_dynamic() {
+  local -a items
+  local line
+  for line in \${(f)"$("$_ccshare_bin" __complete $1 "$PREFIX" 2>/dev/null)"}; do
+    if [[ $line == *$'\t'* ]]; then items+=("\${\${line%%$'\t'*}//:/\\:}:\${line#*$'\t'}"); else items+=("\${line//:/\\:}"); fi
+  done
+  _describe -t $1 $1 items
+}
 ${fn(shape)}() {
-  local curcontext="$curcontext" state line
+  local curcontext="$curcontext" state line _ccshare_bin="$words[1]"
   local -a commands
   commands=(
 ${describe}
@@ -225,6 +261,7 @@ function fishFlag(shape: CliShape, condition: string, f: Flag): string {
   if (f.value?.kind === "file") parts.push("-r -F");
   else if (f.value?.kind === "dir") parts.push(`-x -a '(__fish_complete_directories (commandline -ct))'`);
   else if (f.value?.kind === "words") parts.push(`-x -a ${fishText(f.value.words.join(" "))}`);
+  else if (f.value?.kind === "session" || f.value?.kind === "code") parts.push(`-x -a ${fishText(`(__${shape.name}_dynamic ${f.value.kind})`)}`);
   else if (f.value) parts.push("-x");
   parts.push(`-d ${fishText(f.description)}`);
   return parts.join(" ");
@@ -235,6 +272,11 @@ function fish(shape: CliShape): string {
     `# fish completion for ${shape.name}, generated by \`${shape.name} completion fish\`.`,
     `# Load it with:  ${shape.name} completion fish | source   (or save it in ~/.config/fish/completions/${shape.name}.fish)`,
     `complete -c ${shape.name} -f`,
+    // Session ids (with titles) and code words, asked of the binary as typed.
+    `function __${shape.name}_dynamic`,
+    `    set -l bin (commandline -opc)[1]`,
+    `    $bin __complete $argv[1] (commandline -ct) 2>/dev/null`,
+    `end`,
     ...shape.commands.map((c) => `complete -c ${shape.name} -n __fish_use_subcommand -a ${c.name} -d ${fishText(c.description)}`),
     ...shape.rootFlags.map((f) => fishFlag(shape, "__fish_use_subcommand", f)),
   ];
@@ -243,6 +285,7 @@ function fish(shape: CliShape): string {
     lines.push(...c.flags.map((f) => fishFlag(shape, condition, f)));
     if (c.positional?.kind === "file") lines.push(`complete -c ${shape.name} -n ${fishText(condition)} -F`);
     if (c.positional?.kind === "words") lines.push(`complete -c ${shape.name} -n ${fishText(condition)} -a ${fishText(c.positional.words.join(" "))}`);
+    if (c.positional?.kind === "session" || c.positional?.kind === "code") lines.push(`complete -c ${shape.name} -n ${fishText(condition)} -a ${fishText(`(__${shape.name}_dynamic ${c.positional.kind})`)}`);
   }
   return `${lines.join("\n")}\n`;
 }

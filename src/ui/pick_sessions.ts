@@ -1,18 +1,19 @@
 // Which sessions a share or export carries: --session (repeatable), --all,
-// --project, or a picker when a person is at the terminal (DESIGN.md §1).
+// --project, or the picker when a person is at the terminal (DESIGN.md §1).
 import { findSession, listSessions } from "../catalog/catalog.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { NothingSelectedError, UsageError } from "../errors.ts";
 import { formatAge, formatBytes } from "./format.ts";
 import { warnUnreadable } from "./log.ts";
 import { canPrompt, pickMany } from "./prompt.ts";
-import { stripEscapes } from "./terminal_text.ts";
 
 export interface Selection {
   ids: string[];
   all?: boolean;
   project?: string;
   yes?: boolean;
+  /** The command, for its words: "Sessions to export", "nothing was shared". */
+  verb: "share" | "export";
 }
 
 export async function pickSessionsToShare(s: Selection): Promise<CatalogEntry[]> {
@@ -26,10 +27,16 @@ export async function pickSessionsToShare(s: Selection): Promise<CatalogEntry[]>
     throw new NothingSelectedError(s.project ? `No Claude Code sessions recorded in ${s.project}.` : "No Claude Code sessions found on this machine.");
   }
   if (s.all || (s.project && !canPrompt(s.yes))) return entries;
-  if (!canPrompt(s.yes)) throw new UsageError("Choose what to share with --session ID, --all or --project DIR (or run in a terminal to pick).");
+  if (!canPrompt(s.yes)) throw new UsageError(`Choose what to ${s.verb} with --session ID, --all or --project DIR (or run in a terminal to pick).`);
   const ids = await pickMany(
-    "Sessions to share (space to select, enter to confirm):",
-    entries.map((e) => ({ value: e.id, label: stripEscapes(e.title).slice(0, 70), hint: `${stripEscapes(e.project)} · ${formatAge(e.modified)} · ${formatBytes(e.bytes)}` })),
+    `Sessions to ${s.verb}`,
+    entries.map((e) => ({
+      value: e.id,
+      label: e.title,
+      hint: [e.project, e.branch, formatAge(e.modified), formatBytes(e.bytes)].filter(Boolean).join(" · "),
+      search: `${e.firstPrompt}\n${e.id}`,
+    })),
+    { undone: s.verb === "share" ? "shared" : "exported" },
   );
   const chosen = new Set(ids);
   return entries.filter((e) => chosen.has(e.id));

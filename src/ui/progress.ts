@@ -1,6 +1,7 @@
 // A progress bar on stderr, only when stderr is a terminal (pipes and --json
 // get none). Redrawn at most 10 times a second so it never slows a transfer.
 import { formatBytes } from "./format.ts";
+import { truncate } from "./table.ts";
 
 export interface ProgressBar {
   update(done: number, total: number): void;
@@ -25,7 +26,8 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
     const rate = seconds > 0 ? done / seconds : 0;
     const eta = rate > 0 && total > done ? ` ETA ${Math.ceil((total - done) / rate)}s` : "";
     const bar = "█".repeat(filled) + "░".repeat(WIDTH - filled);
-    stream.write(`\r\x1b[2K${label} ${bar} ${Math.floor(ratio * 100)}% ${formatBytes(done)}/${formatBytes(total)} ${formatBytes(rate)}/s${eta}`);
+    // Cut to the width: a bar that wraps leaves a line behind on every redraw.
+    stream.write(`\r\x1b[2K${truncate(`${label} ${bar} ${Math.floor(ratio * 100)}% ${formatBytes(done)}/${formatBytes(total)} ${formatBytes(rate)}/s${eta}`, (stream.columns || 80) - 1)}`);
   };
   return {
     update(done, total) {

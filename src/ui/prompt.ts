@@ -1,7 +1,10 @@
 // Questions to the person at the terminal. Only ever asked when stdin is a
-// terminal and --yes was not given; scripts get a usage error instead.
-import { NothingSelectedError, UsageError } from "../errors.ts";
-import { log } from "./log.ts";
+// terminal and --yes was not given; scripts get a usage error instead. Esc or
+// Ctrl-C cancels with exit 130 and a sentence saying nothing happened, in the
+// words of the command (issue 12).
+import { CancelledError, NothingSelectedError, UsageError } from "../errors.ts";
+import { pick } from "./picker.ts";
+import { withRawTerminal } from "./raw_terminal.ts";
 
 export function canPrompt(yes?: boolean): boolean {
   return !yes && Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY);
@@ -11,65 +14,58 @@ export interface Choice {
   value: string;
   label: string;
   hint?: string;
+  /** More text the filter matches (a first prompt, a branch), not shown. */
+  search?: string;
 }
 
-/** Pick several: a filter first (type part of a title or project; Enter for all), then a checklist. */
-export async function pickMany(message: string, choices: Choice[]): Promise<string[]> {
-  let shown = choices;
-  if (choices.length > 15) {
-    const filter = String(await log.prompt("Filter (part of a title or project, Enter for all):", { type: "text", cancel: "reject" })).trim().toLowerCase();
-    if (filter) shown = choices.filter((c) => `${c.label} ${c.hint ?? ""}`.toLowerCase().includes(filter));
-    if (shown.length === 0) throw new NothingSelectedError(`No session matches "${filter}".`);
-  }
-  const picked = (await log.prompt(message, {
-    type: "multiselect",
-    required: false,
-    cancel: "reject",
-    options: shown.map((c) => ({ value: c.value, label: c.label, hint: c.hint })),
-  })) as unknown as (string | { value: string })[];
-  const values = picked.map((p) => (typeof p === "string" ? p : p.value));
+/** What a cancelled command did not do, for its message. */
+export type Undone = "shared" | "exported" | "installed";
+
+export function cancelled(undone?: Undone): CancelledError {
+  // "nothing was installed" is the error classes' own sentence (errors.ts `refused`).
+  if (undone === "installed") return new CancelledError("Cancelled", { refused: true });
+  return new CancelledError(undone ? `Cancelled; nothing was ${undone}.` : "Cancelled.");
+}
+
+export interface PickManyOptions {
+  undone: Undone;
+  /** Selected when the list opens (one session offered to a receiver). */
+  selected?: string[];
+  noun?: string;
+}
+
+/** Pick several from one list that filters as you type. */
+export async function pickMany(message: string, choices: Choice[], o: PickManyOptions): Promise<string[]> {
+  const values = await pick({ title: message, items: choices, multiple: true, selected: o.selected, noun: o.noun ?? "session", cancelled: () => cancelled(o.undone) });
   if (values.length === 0) throw new NothingSelectedError("Nothing selected; nothing to do.");
   return values;
 }
 
-export async function pickOne(message: string, choices: Choice[]): Promise<string> {
-  const picked = (await log.prompt(message, {
-    type: "select",
-    cancel: "reject",
-    options: choices.map((c) => ({ value: c.value, label: c.label, hint: c.hint })),
-  })) as unknown as string | { value: string };
-  return typeof picked === "string" ? picked : picked.value;
+/** Pick one (Enter takes the highlighted row). */
+export async function pickOne(message: string, choices: Choice[], o: { undone?: Undone; noun?: string } = {}): Promise<string> {
+  const [value] = await pick({ title: message, items: choices, multiple: false, noun: o.noun ?? "choice", cancelled: () => cancelled(o.undone) });
+  return value!;
 }
 
 /** Read a line without echoing it (for passphrases). */
-export async function askHidden(question: string): Promise<string> {
-  const stdin = process.stdin;
-  if (!stdin.isTTY) throw new UsageError("No passphrase given: pass --passphrase or set CCSHARE_PASSPHRASE.");
+export async function askHidden(question: string, o: { undone?: Undone } = {}): Promise<string> {
+  if (!process.stdin.isTTY) throw new UsageError("No passphrase given: pass --passphrase or set CCSHARE_PASSPHRASE.");
   process.stderr.write(question);
-  stdin.setRawMode(true);
-  stdin.resume();
   try {
-    return await new Promise<string>((resolve, reject) => {
+    return await withRawTerminal(async (terminal) => {
       let text = "";
-      const onData = (chunk: Buffer) => {
-        for (const ch of chunk.toString("utf8")) {
-          if (ch === "\r" || ch === "\n") {
-            stdin.off("data", onData);
-            return resolve(text);
-          }
-          if (ch === "\u0003") {
-            stdin.off("data", onData);
-            return reject(new NothingSelectedError("Cancelled."));
-          }
-          if (ch === "\u007f" || ch === "\b") text = text.slice(0, -1);
-          else if (ch >= " ") text += ch;
+      for (;;) {
+        for (const key of await terminal.nextKeys()) {
+          if (key.name === "enter") return text;
+          if (key.name === "interrupt" || key.name === "escape" || (key.name === "eof" && text === "")) throw cancelled(o.undone);
+          if (key.name === "backspace") text = [...text].slice(0, -1).join("");
+          else if (key.name === "clear-line") text = "";
+          else if (key.name === "space") text += " ";
+          else if (key.name === "char") text += key.text;
         }
-      };
-      stdin.on("data", onData);
+      }
     });
   } finally {
-    stdin.setRawMode(false);
-    stdin.pause();
     process.stderr.write("\n");
   }
 }

@@ -1,7 +1,10 @@
 // Runs the CLI: --help with examples, --version, then the command. Maps every
 // error to one sentence and an exit code (DESIGN.md §1: 0 ok, 1 failure, 2 usage).
-import { renderUsage, runCommand, type CommandDef } from "citty";
-import { CcshareError } from "../errors.ts";
+import { renderUsage, runCommand, type ArgDef, type CommandDef } from "citty";
+import { CcshareError, UsageError } from "../errors.ts";
+import { printJson } from "./json_lines.ts";
+import { checkCommandLine, unknownCommand } from "./strict_args.ts";
+import { oneLine } from "./terminal_text.ts";
 import { VERSION, COMMIT } from "../version.ts";
 
 type AnyCommand = CommandDef<any>;
@@ -60,18 +63,43 @@ export async function runCli(root: AnyCommand, rawArgs: string[], summaries?: Re
       printText(await usage(root, rawArgs, summaries));
       return;
     }
-    if (rawArgs.length === 1 && (rawArgs[0] === "--version" || rawArgs[0] === "-v")) {
+    if ((rawArgs.includes("--version") || rawArgs.includes("-v")) && rawArgs.every((a) => ["--version", "-v", "--verbose"].includes(a))) {
       printText(`${VERSION}${verbose ? ` (${COMMIT})` : ""}\n`);
       return;
     }
-    if (rawArgs.length === 0) {
+    if (rawArgs.every((a) => a === "--verbose")) {
       printText(await usage(root, rawArgs, summaries));
       return;
     }
-    await runCommand(root, { rawArgs: normalizeOptionalValues(rawArgs) });
+    const argv = normalizeOptionalValues(rawArgs);
+    await checkStrictly(root, argv, summaries);
+    await runCommand(root, { rawArgs: argv });
   } catch (error) {
-    process.exitCode = report(error, { verbose, json, usageText: isCliUsageError(error) ? await usage(root, rawArgs) : undefined });
+    process.exitCode = report(error, { verbose, json, command: commandName(rawArgs) });
   }
+}
+
+/** Nothing runs on a command line that names an option, an argument or a command the CLI does not have (issue 12). */
+async function checkStrictly(root: AnyCommand, argv: string[], summaries?: Record<string, string>): Promise<void> {
+  const meta = (await resolve(root.meta)) as { name?: string } | undefined;
+  const name = meta?.name ?? "ccshare";
+  const at = argv.findIndex((a) => !a.startsWith("-"));
+  const before = at < 0 ? argv : argv.slice(0, at);
+  const misplaced = before.find((a) => a !== "--verbose");
+  const subs = ((await resolve(root.subCommands)) ?? {}) as Record<string, unknown>;
+  const visible = Object.keys(summaries ?? subs);
+  if (misplaced !== undefined) {
+    throw new UsageError(at < 0 ? `${name} has no option ${misplaced}; see ${name} --help.` : `Options go after the command: ${name} ${argv[at]} ${misplaced}.`);
+  }
+  const sub = subs[argv[at]!];
+  if (!sub) throw unknownCommand(name, argv[at]!, visible);
+  const cmd = (await resolve(sub as AnyCommand | (() => Promise<AnyCommand>))) as AnyCommand;
+  const args = ((await resolve(cmd.args)) ?? {}) as Record<string, ArgDef>;
+  checkCommandLine({ command: `${name} ${argv[at]}`, args }, argv.slice(at + 1).filter((a) => a !== "--verbose" || "verbose" in args));
+}
+
+function commandName(rawArgs: string[]): string | undefined {
+  return rawArgs.find((a) => !a.startsWith("-"));
 }
 
 /** Flags whose value is optional (`--relay` alone means "the default relay"). */
@@ -100,21 +128,24 @@ function isCliUsageError(error: unknown): boolean {
   return (error as Error | null)?.name === "CLIError";
 }
 
-function report(error: unknown, o: { verbose: boolean; json: boolean; usageText?: string }): number {
-  const plain = (error as Error)?.message?.replace(/\x1b\[[0-9;]*m/g, "") ?? String(error);
-  let code = 1;
-  let message = plain;
-  if (o.usageText !== undefined) {
-    code = 2;
-    process.stderr.write(o.usageText);
-    message = `${plain} (see --help)`;
-  } else if (error instanceof CcshareError) {
-    code = error.exitCode;
-  } else {
-    message = `Unexpected error: ${plain}. Run again with --verbose and report it.`;
-  }
-  if (o.json) process.stdout.write(JSON.stringify({ event: "error", error: (error as Error)?.name ?? "Error", message }) + "\n");
+/** What the user reads and scripts match: the exit code, the stable `code` and one sanitised sentence. */
+export function describeError(error: unknown, command?: string): { exitCode: number; code: string; message: string } {
+  // The sanitiser is applied here, to every message: peer text (a close reason, a hello field) can be in any of them.
+  const text = oneLine((error as Error | null)?.message ?? String(error));
+  if (error instanceof CcshareError) return { exitCode: error.exitCode, code: error.code, message: text };
+  if (isCliUsageError(error)) return { exitCode: 2, code: "usage", message: `${text} (see ccshare${command ? ` ${command}` : ""} --help)` };
+  return { exitCode: 1, code: "unexpected", message: `Unexpected error: ${text}. Run again with --verbose and report it.` };
+}
+
+function report(error: unknown, o: { verbose: boolean; json: boolean; command?: string }): number {
+  const { exitCode, code, message } = describeError(error, o.command);
+  if (o.json) printJson({ event: "error", code, message });
   process.stderr.write(`ccshare: ${message}\n`);
-  if (o.verbose && error instanceof Error && error.stack) process.stderr.write(error.stack + "\n");
-  return code;
+  if (o.verbose && error instanceof Error && error.stack) process.stderr.write(oneLineStack(error.stack) + "\n");
+  return exitCode;
+}
+
+/** A stack for --verbose, escape-free (its first line is the message). */
+function oneLineStack(stack: string): string {
+  return stack.split("\n").map(oneLine).join("\n");
 }

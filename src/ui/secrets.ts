@@ -3,12 +3,11 @@
 // is, or cancel. --redact / --no-redact decide for scripts; --yes, --json or
 // no terminal take the default.
 import type { OfferedSession } from "../catalog/entry.ts";
-import { NothingSelectedError } from "../errors.ts";
 import { redactSessions, scanSessions, asScanned, type RedactedSessions, type ScanReport } from "../redact/sessions.ts";
 import { formatBytes } from "./format.ts";
 import { log } from "./log.ts";
 import { progressBar } from "./progress.ts";
-import { canPrompt, pickOne } from "./prompt.ts";
+import { cancelled, canPrompt, pickOne } from "./prompt.ts";
 import { stripEscapes } from "./terminal_text.ts";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -46,7 +45,7 @@ async function decide(report: ScanReport, o: SendChoice): Promise<boolean> {
     { value: "as-is", label: "Share as is", hint: "the receiver gets every secret above" },
     { value: "cancel", label: "Cancel", hint: "nothing is shared" },
   ]);
-  if (choice === "cancel") throw new NothingSelectedError("Cancelled; nothing was shared.");
+  if (choice === "cancel") throw cancelled("shared");
   return choice === "redact";
 }
 

@@ -56,8 +56,11 @@ describe("the compiled binary", () => {
     const r = receiver();
     const imported = await run([bin, "import", bundle, "--all"], { env: as(r, { CCSHARE_PASSPHRASE: PASSPHRASE }), cwd: r.target });
     expect(imported.code).toBe(0);
-    expect(imported.stdout.trim().split("\n").length).toBe(store.sessions.length);
-    expect(imported.stdout).toContain(`  cd ${r.target} && claude --resume ${store.sessions[0]!.id}\n`);
+    // More than five: how to see them, and the newest to continue (issue 18), not one line each.
+    expect(store.sessions.length).toBeGreaterThan(5);
+    expect(imported.stderr).toContain(`Installed ${store.sessions.length} sessions for ${r.target}, from `);
+    expect(imported.stdout).toContain(`To see them:           ccshare list --project ${r.target}\n`);
+    expect(imported.stdout).toMatch(new RegExp(`To continue the newest: cd ${r.target.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} && claude --resume [0-9a-f-]{36}\n`));
   }, 60_000);
 
   test("lists a bundle's catalog with --list --json and installs nothing", async () => {

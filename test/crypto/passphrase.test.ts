@@ -5,6 +5,7 @@ import {
   LIVE_WORDS,
   ROOM_ALPHABET,
   bytesToWords,
+  checkWords,
   combineCode,
   generatePassphrase,
   generateRoom,
@@ -13,7 +14,7 @@ import {
   parseCode,
   passphraseBits,
 } from "../../src/crypto/passphrase.ts";
-import { UsageError } from "../../src/errors.ts";
+import { UnknownWordError, UsageError } from "../../src/errors.ts";
 
 const roomArb = fc.string({ unit: fc.constantFrom(...ROOM_ALPHABET), minLength: 6, maxLength: 6 });
 
@@ -66,10 +67,35 @@ describe("passphrases", () => {
     expect(passphraseBits("Correct Horse!")).toBeGreaterThan(passphraseBits("correcthorse"));
   });
 
-  test("passphrases are NFC-normalised and trimmed, case kept", () => {
+  test("passphrases are NFC-normalised and trimmed; a chosen one keeps its case and spaces", () => {
     const decomposed = "cafe\u0301";
     expect(normalizePassphrase(decomposed)).toBe("caf\u00e9");
-    expect(normalizePassphrase(" Orbit maple\n")).toBe("Orbit maple");
+    expect(normalizePassphrase(" My secret Phrase\n")).toBe("My secret Phrase");
+  });
+
+  test("list words are the same words however they are separated or capitalised (a bundle's passphrase typed with spaces)", () => {
+    expect(normalizePassphrase(" Orbit maple\n")).toBe("orbit-maple");
+    expect(normalizePassphrase("orbit  maple - tiger Cabin")).toBe("orbit-maple-tiger-cabin");
+    expect(normalizePassphrase("orbit-maple-tiger-flute")).toBe("orbit-maple-tiger-flute"); // "flute" is no list word: kept as typed
+    const p = generatePassphrase(8);
+    expect(normalizePassphrase(p.replace(/-/g, " ").toUpperCase())).toBe(p);
+  });
+
+  test("a near miss among list words is named, with the word it nearly is, before any attempt", () => {
+    expect(() => checkWords("cabim-orbit-maple-tiger", 4)).toThrow("'cabim' is not in ccshare's word list; did you mean 'cabin'?");
+    expect(() => checkWords("orbit maple tigr cabin", 4)).toThrow("did you mean 'tiger'?");
+    expect(() => checkWords("abandon ability able about above absent absorb abstrac", 8)).toThrow("did you mean 'abstract'?");
+    expect(() => checkWords("orbit-maple-tiger-cabin", 4)).not.toThrow();
+    // Chosen passphrases pass: not as many words as generated, two odd words, or nothing near.
+    for (const chosen of ["keep open words", "cabim-orbit", "my-secret-phrase-here", "orbit-maple-tiger-xqzzyv", "hunter2", "cabim-orbit-maple-tiger-cabin"]) expect(() => checkWords(chosen, 4)).not.toThrow();
+    let error: unknown;
+    try {
+      checkWords("cabim-orbit-maple-tiger", 4);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as UnknownWordError).code).toBe("unknown-word");
+    expect(error).toBeInstanceOf(UsageError);
   });
 
   test("an empty passphrase is a usage error", () => {
@@ -96,6 +122,10 @@ describe("combined codes", () => {
         expect(parseCode(combineCode(room, passphrase))).toEqual({ room, passphrase });
       }),
     );
+  });
+
+  test("a room alone is a code without a passphrase (it then comes from --passphrase or the environment)", () => {
+    expect(parseCode(" k7p2qx ")).toEqual({ room: "K7P2QX" });
   });
 
   test("a code without a dash is a usage error that does not echo the code", () => {
