@@ -56,7 +56,9 @@ export async function receiveSessions(channel: Channel, o: ReceiveOptions): Prom
   const next = async (): Promise<PackRecord> => {
     let message: Uint8Array;
     try {
-      message = await Promise.race([channel.receive(stallMs), cancelled]);
+      // Checked first: with records already queued, a race would always take the record.
+      if (o.signal?.aborted) await cancelled;
+      message = await Promise.race([cancelled, channel.receive(stallMs)]);
     } catch (error) {
       if (error instanceof PeerGoneError) throw new TruncatedStreamError(undefined);
       throw error;
