@@ -41,7 +41,13 @@ export async function startTestRelay(kind: RelayKind, limits: Partial<RelayLimit
     return { kind, url: relay.url, stop: relay.stop, stats: relay.stats };
   }
   requireWorker();
-  const relay = await startLocalRelay({ limits });
+  // Miniflare names its own temp dir from os.tmpdir() when it is made, and removes it only at exit.
+  const ours = process.env.TMPDIR;
+  process.env.TMPDIR = tempDir("ccshare-miniflare-");
+  const relay = await startLocalRelay({ limits }).finally(() => {
+    if (ours === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = ours;
+  });
   trackPid(relay.workerdPid);
   return { kind, url: relay.url, stop: relay.stop, evict: relay.evict };
 }

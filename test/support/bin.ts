@@ -31,7 +31,8 @@ export function isolatedEnv(extra: Record<string, string> = {}): { env: Record<s
     XDG_CACHE_HOME: join(home, ".cache"),
     CBOR_NATIVE_ACCELERATION_DISABLED: "true",
     NO_COLOR: "1",
-    TMPDIR: tmpdir(),
+    // Its own, removed after the run: what a child leaves there (miniflare, wrangler, Claude Code) goes with it.
+    TMPDIR: tempDir("ccshare-tmp-"),
     ...extra,
   };
   return { env, home, configDir };
@@ -60,9 +61,15 @@ export function killPid(pid: number): void {
 export interface RunResult { code: number; stdout: string; stderr: string }
 
 /** Run a command to completion; stdin closed unless `input` is given. */
+/** `env` (or ours) with a temp dir of the child's own unless it names one: killed children leave theirs. */
+function childEnv(env: Record<string, string> | undefined): Record<string, string> {
+  const base = env ?? (process.env as Record<string, string>);
+  return base.TMPDIR && base.TMPDIR !== tmpdir() ? base : { ...base, TMPDIR: tempDir("ccshare-tmp-") };
+}
+
 export async function run(cmd: string[], o: { env?: Record<string, string>; cwd?: string; input?: string } = {}): Promise<RunResult> {
   const proc = Bun.spawn(cmd, {
-    env: o.env ?? (process.env as Record<string, string>),
+    env: childEnv(o.env),
     cwd: o.cwd,
     stdin: o.input === undefined ? "ignore" : new TextEncoder().encode(o.input),
     stdout: "pipe",
@@ -76,7 +83,7 @@ export async function run(cmd: string[], o: { env?: Record<string, string>; cwd?
 
 /** Start a long-running command; the caller reads its stdout lines and kills it. */
 export function start(cmd: string[], o: { env?: Record<string, string>; cwd?: string } = {}): Bun.Subprocess<"ignore", "pipe", "pipe"> {
-  const proc = Bun.spawn(cmd, { env: o.env ?? (process.env as Record<string, string>), cwd: o.cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(cmd, { env: childEnv(o.env), cwd: o.cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   live.add(proc);
   proc.exited.then(() => live.delete(proc));
   return proc;
