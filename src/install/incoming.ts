@@ -97,7 +97,7 @@ export class Incoming {
     if (record.update && !update) throw new ProtocolError(`The sharer sent an update of session ${id}, which this machine does not have`, { refused: true });
     const listed = this.o.catalog.find((s) => s.id === id);
     // The project a session was recorded in, as the sharer's catalog gives it ("" if unlisted: no cwd moves).
-    const plan = await this.installation.plan({ id, project: listed?.project ?? "", root: listed?.root, update });
+    const plan = await this.installation.plan({ id, project: listed?.project ?? "", root: listed?.root, title: listed?.title, update });
     this.plans.set(id, plan);
     return plan;
   }

@@ -7,11 +7,11 @@
 // What each file came from is noted for the lineage the commit records.
 // Nothing here touches the project folder itself; placing is commit.ts's job.
 import { randomUUID } from "node:crypto";
-import { chmod, lstat, readdir, rename, rm, utimes } from "node:fs/promises";
+import { chmod, lstat, open, readdir, rename, rm, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import { ProtocolError, UnsafePathError } from "../errors.ts";
 import type { FileState } from "../pack/records.ts";
-import { sameContent } from "../sync/digests.ts";
+import { prefixDigest, sameContent } from "../sync/digests.ts";
 import type { FileLineage, SessionLineage } from "../sync/lineage.ts";
 import { exists } from "./place.ts";
 import type { SessionPlan } from "./session_plan.ts";
@@ -71,6 +71,12 @@ export async function prepareSession(session: StagedSession, plan: SessionPlan, 
     // Step 3: the lines already carry the new id; the names follow.
     await rename(join(dir, `${id}.jsonl`), join(dir, `${finalId}.jsonl`));
     if (hasSessionFolder) await rename(join(dir, id), join(dir, finalId));
+    const transcript = join(dir, `${finalId}.jsonl`);
+    await titleAsFork(transcript, finalId, id, plan.title);
+    const time = times.get(`${id}.jsonl`)!;
+    await utimes(transcript, time, time);
+    const sha256 = await prefixDigest(transcript);
+    if (sha256) lineage.set(`${finalId}.jsonl`, { ...lineage.get(`${finalId}.jsonl`)!, installed: { size: (await lstat(transcript)).size, sha256 } });
   }
   const agents: string[] = [];
   for (const file of files.filter((f) => f.kind === "legacy-agent")) {
@@ -95,6 +101,25 @@ async function lineageOf(file: StagedFile, installed: FileState, time: Date): Pr
   const { from, whole, sent } = file.arrived;
   if (from > 0 && !whole) throw new ProtocolError(`The sharer sent the rest of ${JSON.stringify(file.path)} without saying what its whole file is`, { refused: true });
   return { origin: from > 0 ? whole! : sent, installed, mtimeMs: time.getTime() };
+}
+
+/**
+ * A fork says so in its title (issue 12 §3: both sides continued it, and
+ * nothing is overwritten silently): a `custom-title` line, the way Claude
+ * Code's /rename records one, so its picker and `ccshare list` show it.
+ */
+async function titleAsFork(transcript: string, finalId: string, id: string, title: string | undefined): Promise<void> {
+  const handle = await open(transcript, "r+");
+  try {
+    const { size } = await handle.stat();
+    const last = new Uint8Array(1);
+    if (size > 0) await handle.read(last, 0, 1, size - 1);
+    const named = `${(title ?? "").trim() || "Session"} (fork of ${id.slice(0, 8)})`;
+    const line = `${size > 0 && last[0] !== 0x0a ? "\n" : ""}${JSON.stringify({ type: "custom-title", customTitle: named, sessionId: finalId })}\n`;
+    await handle.write(line, size);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Removes an arrived session's files that will not be installed (it is already there). */

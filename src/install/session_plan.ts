@@ -41,6 +41,8 @@ export interface Arriving {
   project: string;
   /** The sharer's project folder, if it said. */
   root?: string;
+  /** Its title in the sharer's catalog (a fork's title says whose fork it is). */
+  title?: string;
   /** What this machine has of it, when the sharer sends it as an update. */
   update?: Held;
 }
@@ -48,6 +50,7 @@ export interface Arriving {
 export interface SessionPlan {
   kind: "new" | "update" | "fork";
   id: string;
+  title?: string;
   /** The id it is installed under. */
   finalId: string;
   held?: Held;
@@ -83,7 +86,7 @@ export async function planSession(arriving: Arriving, ctx: PlanContext): Promise
     written.set(path, digest);
     return new Chain([...steps, digest]);
   };
-  const base = { id, writtenDigest: async (path: string) => written.get(path)?.digest() };
+  const base = { id, title: arriving.title, writtenDigest: async (path: string) => written.get(path)?.digest() };
   const jsonl = (path: string) => path.endsWith(".jsonl");
 
   if (arriving.update) {

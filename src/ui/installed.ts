@@ -23,6 +23,11 @@ export function reportInstalled(install: InstallResult | undefined, catalog: rea
     return;
   }
   for (const s of skipped) log.info(`Skipped ${stripEscapes(s.id)}: ${s.reason}`);
+  // Never silent about a session here that was changed, or one that could not be (issue 12 §3).
+  for (const i of installed) {
+    if (i.updated) log.info(`Updated ${i.id} in place: it continues the copy this machine had.`);
+    if (i.newId) log.warn(`${i.id} is already here and both sides continued it: installed as a fork, ${i.newId}; the one here is unchanged.`);
+  }
   if (installed.length === 0) return;
   if (installed.length <= MAX_RESUME_LINES) {
     log.success(`Installed ${plural(installed.length, "session")}. To continue:`);

@@ -152,8 +152,11 @@ describe("install", () => {
     const newId = renamed.newId!;
     expect(renamed.path).toBe(join(second.folder, `${newId}.jsonl`));
     expect(readFileSync(first.installed[0]!.path)).toEqual(existing);
-    const ids = parsedLines(readFileSync(renamed.path, "utf8")).filter((l) => "sessionId" in l).map((l) => l.sessionId);
+    const lines = parsedLines(readFileSync(renamed.path, "utf8"));
+    const ids = lines.filter((l) => "sessionId" in l).map((l) => l.sessionId);
     expect(new Set(ids)).toEqual(new Set([newId]));
+    // Its title says whose fork it is (the catalog's title: the id, in this helper).
+    expect(lines.at(-1)).toEqual({ type: "custom-title", customTitle: `${s.id} (fork of ${s.id.slice(0, 8)})`, sessionId: newId });
     const subagentFiles = s.files.filter((f) => f.endsWith(".jsonl") && f.startsWith(`${s.id}/`));
     expect(subagentFiles.length).toBe(2);
     for (const file of subagentFiles) {
