@@ -39,6 +39,7 @@ export class Incoming {
   private current: SessionPlan | undefined;
   private readonly plans = new Map<string, SessionPlan>();
   private readonly held = new Map<string, Held>();
+  private readonly listed: Map<string, CatalogSession>;
   /** What each file record said, by session and path. */
   private readonly records = new Map<string, Map<string, FileRecord>>();
   /** Preparing runs one session at a time, behind the records still arriving. */
@@ -48,6 +49,7 @@ export class Incoming {
     private readonly installation: Installation,
     private readonly o: IncomingOptions,
   ) {
+    this.listed = new Map(o.catalog.map((s) => [s.id, s]));
     const promised = new Map(o.catalog.map((s) => [s.id, { files: s.files, bytes: s.bytes }]));
     this.unpacker = new Unpacker(installation.incomingDir, {
       wantedIds: o.wanted,
@@ -95,7 +97,7 @@ export class Incoming {
     const id = record.session;
     const update = record.update ? this.held.get(id) : undefined;
     if (record.update && !update) throw new ProtocolError(`The sharer sent an update of session ${id}, which this machine does not have`, { refused: true });
-    const listed = this.o.catalog.find((s) => s.id === id);
+    const listed = this.listed.get(id);
     // The project a session was recorded in, as the sharer's catalog gives it ("" if unlisted: no cwd moves).
     const plan = await this.installation.plan({ id, project: listed?.project ?? "", root: listed?.root, title: listed?.title, update });
     this.plans.set(id, plan);

@@ -72,6 +72,8 @@ export interface SessionStreamOptions {
   onChosen?: (sessions: readonly OutgoingSession[], total: number) => void;
   /** Session bytes read so far (uncompressed), of the chosen total. */
   onProgress?: (progress: { bytes: number; total: number }) => void;
+  /** A file went out whole, with this SHA-256 (the sharer remembers it: sync/digests.ts). */
+  onFileSent?: (file: OutgoingFile, sha256: Uint8Array) => void;
   encode?: EncodeOptions;
 }
 
@@ -97,6 +99,7 @@ export async function* sessionStream(o: SessionStreamOptions): AsyncGenerator<Ou
       let sent = 0;
       for await (const record of fileRecords(out, session.id, o.encode)) {
         yield { plain: encodeRecord(record), final: false };
+        if (record.k === "end") o.onFileSent?.(out, record.sha256);
         // Each data record carries up to one full chunk of the file (PROTOCOL.md §4).
         if (record.k === "data") {
           const step = Math.min(chunkBytes, out.file.size - out.from - sent);

@@ -5,8 +5,9 @@
 // (catalog/cache.ts), so that asking about a thousand unchanged sessions reads
 // none of them.
 import { Buffer } from "node:buffer";
-import { constants, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { constants, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { cacheDir } from "../catalog/paths.ts";
 import { StreamHash } from "../pack/sha256.ts";
@@ -46,6 +47,42 @@ export async function prefixDigest(path: string, length?: number): Promise<Uint8
   }
 }
 
+/**
+ * SHA-256 of a file's first n bytes for growing n, in one pass: asking for a
+ * shorter prefix first and then the whole file reads each byte once (a sharer
+ * checks the receiver's part, then says what its whole file is).
+ */
+export class PrefixHasher {
+  private hash = createHash("sha256");
+  private at = 0;
+
+  constructor(private readonly path: string) {}
+
+  async digestAt(n: number): Promise<Uint8Array | undefined> {
+    if (n < this.at) {
+      this.hash = createHash("sha256");
+      this.at = 0;
+    }
+    try {
+      const handle = await open(this.path, READ_FLAGS);
+      try {
+        const buffer = new Uint8Array(Math.min(CHUNK, Math.max(n - this.at, 1)));
+        while (this.at < n) {
+          const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, n - this.at), this.at);
+          if (bytesRead === 0) return undefined;
+          this.hash.update(buffer.subarray(0, bytesRead));
+          this.at += bytesRead;
+        }
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return undefined;
+    }
+    return new Uint8Array(this.hash.copy().digest());
+  }
+}
+
 /** SHA-256 of a whole file, or undefined if it cannot be read (then nothing matches it). */
 export function fileDigest(path: string): Promise<Uint8Array | undefined> {
   return prefixDigest(path);
@@ -81,24 +118,37 @@ export class DigestCache {
     return new DigestCache(file, rows);
   }
 
+  /** The file's size and SHA-256 if remembered for the file as it is now (nothing is read). */
+  known(path: string): { size: number; sha256: Uint8Array; mtimeMs: number } | undefined {
+    const info = statSync(path, { throwIfNoEntry: false });
+    const row = info?.isFile() ? this.rows.get(path) : undefined;
+    if (!info || !Array.isArray(row) || row[0] !== info.size || row[1] !== info.mtimeMs || row[2] !== info.ctimeMs || typeof row[3] !== "string" || row[3].length !== 64) return undefined;
+    return { size: info.size, sha256: new Uint8Array(Buffer.from(row[3], "hex")), mtimeMs: info.mtimeMs };
+  }
+
   /** The file's size and SHA-256 now; undefined if it is not a readable regular file. */
   async state(path: string): Promise<{ size: number; sha256: Uint8Array; mtimeMs: number } | undefined> {
-    let info;
-    try {
-      info = await stat(path);
-    } catch {
-      return undefined;
-    }
-    if (!info.isFile()) return undefined;
-    const row = this.rows.get(path);
-    if (Array.isArray(row) && row[0] === info.size && row[1] === info.mtimeMs && row[2] === info.ctimeMs && typeof row[3] === "string" && row[3].length === 64) {
-      return { size: info.size, sha256: new Uint8Array(Buffer.from(row[3], "hex")), mtimeMs: info.mtimeMs };
-    }
+    const remembered = this.known(path);
+    if (remembered) return remembered;
+    // Sync: a thousand sessions held are a thousand stats, and Bun's async stat costs ten times more.
+    const info = statSync(path, { throwIfNoEntry: false });
+    if (!info?.isFile()) return undefined;
     const sha256 = await prefixDigest(path, info.size);
     if (!sha256) return undefined;
     this.rows.set(path, [info.size, info.mtimeMs, info.ctimeMs, Buffer.from(sha256).toString("hex")]);
     this.dirty = true;
     return { size: info.size, sha256, mtimeMs: info.mtimeMs };
+  }
+
+  /**
+   * Notes a digest computed elsewhere (a file just sent whole): kept only if
+   * the file is still the `size` it was hashed at.
+   */
+  remember(path: string, size: number, sha256: Uint8Array): void {
+    const info = statSync(path, { throwIfNoEntry: false });
+    if (!info?.isFile() || info.size !== size) return;
+    this.rows.set(path, [info.size, info.mtimeMs, info.ctimeMs, Buffer.from(sha256).toString("hex")]);
+    this.dirty = true;
   }
 
   /** Writes what was learned (never throws: a cache that cannot be written only costs speed). */

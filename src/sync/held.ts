@@ -4,7 +4,7 @@
 // installed from. It travels in `want`; the local files' size and mtime are
 // kept too, so that an update is placed only if nothing changed them meanwhile.
 import { Buffer } from "node:buffer";
-import { lstat } from "node:fs/promises";
+import { existsSync, lstatSync } from "node:fs";
 import { join } from "node:path";
 import { walkFiles } from "../catalog/scan.ts";
 import type { FileState, HeldFile, HeldSession } from "../pack/records.ts";
@@ -27,9 +27,9 @@ export interface Held {
 /** What `folder` holds of session `id`, or undefined if it has no transcript of that id. */
 export async function heldSession(folder: string, id: string, digests: DigestCache): Promise<Held | undefined> {
   const transcript = join(folder, `${id}.jsonl`);
-  const info = await lstat(transcript).catch(() => undefined);
+  const info = lstatSync(transcript, { throwIfNoEntry: false });
   if (!info?.isFile()) return undefined;
-  const paths = [`${id}.jsonl`, ...walkFiles(folder, id).map((f) => f.path)];
+  const paths = [`${id}.jsonl`, ...(existsSync(join(folder, id)) ? walkFiles(folder, id).map((f) => f.path) : [])];
   const lineage = await readLineage(folder, id);
   const local = new Map<string, LocalFile>();
   const files: HeldFile[] = [];
@@ -52,7 +52,7 @@ export async function heldSession(folder: string, id: string, digests: DigestCac
 /** The installed state, without reading the file, while its size and mtime are still the ones it was installed with. */
 async function asInstalled(abs: string, from: FileLineage | undefined): Promise<(FileState & { mtimeMs: number }) | undefined> {
   if (!from) return undefined;
-  const info = await lstat(abs).catch(() => undefined);
+  const info = lstatSync(abs, { throwIfNoEntry: false });
   if (!info?.isFile() || info.size !== from.installed.size || info.mtimeMs !== from.mtimeMs) return undefined;
   return { ...from.installed, mtimeMs: info.mtimeMs };
 }

@@ -10,7 +10,8 @@
 // by rename so that a reader sees a whole record or the one before.
 import { Buffer } from "node:buffer";
 import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FileState, Lineage } from "../pack/records.ts";
 
@@ -41,8 +42,11 @@ function state(v: unknown): FileState | undefined {
 export async function readLineage(folder: string, id: string): Promise<SessionLineage> {
   const lineage: SessionLineage = new Map();
   let data: { files?: Record<string, { origin?: unknown; installed?: unknown; mtimeMs?: unknown }> };
+  const path = lineagePath(folder, id);
+  // Sync, and no exception for the common "none": it is asked for every session a receiver holds.
+  if (!existsSync(path)) return lineage;
   try {
-    data = JSON.parse(await readFile(lineagePath(folder, id), "utf8"));
+    data = JSON.parse(readFileSync(path, "utf8"));
   } catch {
     return lineage;
   }

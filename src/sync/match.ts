@@ -40,9 +40,9 @@ export async function matchFile(held: HeldFile | undefined, sender: SenderFile):
   const own: FileState = { size: held.size, sha256: held.sha256 };
   const prefixIs = async (state: FileState) => state.size <= sender.size && same(state, { size: state.size, sha256: (await sender.prefix(state.size)) ?? new Uint8Array(0) });
   // Each way the sender's first n bytes can be what the receiver has; `grown`: the receiver has more than that.
-  const candidates: { n: number; grown: boolean; holds: () => Promise<boolean> }[] = [
-    { n: own.size, grown: false, holds: () => prefixIs(own) },
-  ];
+  // (a) last: it holds only where both machines spell the paths alike; the
+  // others are what a hand-over leaves, and each costs a read of the sender's file.
+  const candidates: { n: number; grown: boolean; holds: () => Promise<boolean> }[] = [];
   if (held.origin) candidates.push({ n: held.origin.size, grown: held.extended === true, holds: () => prefixIs(held.origin!) });
   const lineage = sender.lineage;
   if (lineage) {
@@ -50,6 +50,7 @@ export async function matchFile(held: HeldFile | undefined, sender: SenderFile):
     if (same(lineage.origin, own)) candidates.push({ n: lineage.installed.size, grown: false, holds: installedStill });
     if (held.origin && same(lineage.origin, held.origin)) candidates.push({ n: lineage.installed.size, grown: held.extended === true, holds: installedStill });
   }
+  candidates.push({ n: own.size, grown: false, holds: () => prefixIs(own) });
   // Those that compare the sender's whole file first: its digest is remembered, a shorter prefix must be read.
   candidates.sort((x, y) => Number(x.n !== sender.size) - Number(y.n !== sender.size));
   for (const c of candidates) {

@@ -6,7 +6,7 @@
 import { dirname } from "node:path";
 import type { OfferedSession, SessionFile } from "../catalog/entry.ts";
 import type { FileState, HeldSession, Lineage } from "../pack/records.ts";
-import { prefixDigest, type DigestCache } from "./digests.ts";
+import { PrefixHasher, type DigestCache } from "./digests.ts";
 import { readLineage } from "./lineage.ts";
 import { matchFile, sessionOutcome, type FileOutcome, type SessionOutcome, type SenderFile } from "./match.ts";
 
@@ -44,7 +44,8 @@ export async function outgoingSessions(offered: readonly OfferedSession[], wante
     }
     const heldFiles = new Map(has.files.map((f) => [f.path, f]));
     const outcomes = new Map<string, FileOutcome>();
-    for (const file of session.files) outcomes.set(file.path, await matchFile(heldFiles.get(file.path), senderFile(file, known(file), digests)));
+    const hashers = new Map(session.files.map((file) => [file.path, new PrefixHasher(file.abs)]));
+    for (const file of session.files) outcomes.set(file.path, await matchFile(heldFiles.get(file.path), senderFile(file, known(file), digests, hashers.get(file.path)!)));
     const outcome = sessionOutcome(outcomes);
     if (outcome.kind === "diverged") {
       out.push({ id, files: session.files.map((file) => ({ file, from: 0, lineage: known(file) })), outcome });
@@ -55,7 +56,7 @@ export async function outgoingSessions(offered: readonly OfferedSession[], wante
       for (const file of session.files) {
         const send = outcome.files.get(file.path);
         if (!send) continue;
-        const whole = send.from > 0 ? await wholeState(file, digests) : undefined;
+        const whole = send.from > 0 ? await wholeState(file, digests, hashers.get(file.path)!) : undefined;
         files.push({ file, from: send.from, update: true, ...(whole ? { whole } : {}), lineage: known(file) });
       }
       out.push({ id, files, outcome });
@@ -65,24 +66,25 @@ export async function outgoingSessions(offered: readonly OfferedSession[], wante
   return out;
 }
 
-/** The sender's file as matchFile sees it: its offered size, its lineage, its prefixes (each hashed once). */
-function senderFile(file: SessionFile, lineage: Lineage | undefined, digests: DigestCache): SenderFile {
+/** The sender's file as matchFile sees it: its offered size, its lineage, its prefixes (read once, in order). */
+function senderFile(file: SessionFile, lineage: Lineage | undefined, digests: DigestCache, hasher: PrefixHasher): SenderFile {
   const prefixes = new Map<number, Promise<Uint8Array | undefined>>();
   return {
     size: file.size,
     lineage,
     prefix: (n) => {
       let digest = prefixes.get(n);
-      if (!digest) prefixes.set(n, (digest = n === file.size ? wholeState(file, digests).then((s) => s?.sha256) : prefixDigest(file.abs, n)));
+      if (!digest) prefixes.set(n, (digest = n === file.size ? wholeState(file, digests, hasher).then((s) => s?.sha256) : hasher.digestAt(n)));
       return digest;
     },
   };
 }
 
-/** The offered file's state: from the digest cache while it has not changed since it was offered. */
-async function wholeState(file: SessionFile, digests: DigestCache): Promise<FileState | undefined> {
-  const now = await digests.state(file.abs);
-  if (now && now.size === file.size) return { size: now.size, sha256: now.sha256 };
-  const sha256 = await prefixDigest(file.abs, file.size);
+/** The offered file's state: remembered while the file is still the size it was offered at, else read (on from the last prefix). */
+async function wholeState(file: SessionFile, digests: DigestCache, hasher: PrefixHasher): Promise<FileState | undefined> {
+  const known = digests.known(file.abs);
+  if (known && known.size === file.size) return { size: known.size, sha256: known.sha256 };
+  const sha256 = await hasher.digestAt(file.size);
+  if (sha256) digests.remember(file.abs, file.size, sha256);
   return sha256 && { size: file.size, sha256 };
 }

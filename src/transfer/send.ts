@@ -52,6 +52,7 @@ export async function sendSessions(channel: Channel, o: SendOptions): Promise<Se
   const replies = new ReverseStream(channel, session, credit);
   let wanted: string[] = [];
   let bytes = 0;
+  const digests = DigestCache.open();
   try {
     const stream = sessionStream({
       sessions: o.sessions,
@@ -64,8 +65,10 @@ export async function sendSessions(channel: Channel, o: SendOptions): Promise<Se
           if (!offered.has(id)) throw new ProtocolError(`The receiver asked for session ${id.slice(0, 40)}, which was not offered.`);
         }
         // docs/PROTOCOL.md §8: of a session the receiver has, only what it lacks.
-        return outgoingSessions(o.sessions, wanted, want.have ?? [], DigestCache.open());
+        return outgoingSessions(o.sessions, wanted, want.have ?? [], digests);
       },
+      // A file sent whole: its digest is known now, and the next receiver who has it will ask.
+      onFileSent: (out, sha256) => out.from === 0 && digests.remember(out.file.abs, out.file.size, sha256),
       onChosen: (sessions, total) => o.onWant?.(sessions.map((s) => s.id), total),
       onProgress: (progress) => {
         bytes = progress.bytes;
@@ -76,6 +79,7 @@ export async function sendSessions(channel: Channel, o: SendOptions): Promise<Se
       await credit.take(stallMs);
       await channel.send(await session.seal(plain, final));
     }
+    digests.save();
     const result = await replies.next("result", stallMs);
     return { wanted, bytes, result };
   } finally {
