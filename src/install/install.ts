@@ -109,7 +109,7 @@ export class Installation {
     try {
       if (await plan.alreadyInstalled()) {
         await discardSession(session);
-        this.result.skipped.push({ id: plan.id, reason: "already installed (identical)" });
+        this.result.skipped.push({ id: plan.id, reason: "already up to date" });
         return;
       }
       this.prepared.push(await prepareSession(session, plan, this.ctx));

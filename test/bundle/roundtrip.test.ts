@@ -72,7 +72,7 @@ describe("bundle round trip", () => {
     const second = await importBundle(o);
     expect(first.install.installed.length).toBe(1);
     expect(second.install.installed).toEqual([]);
-    expect(second.install.skipped.map((s) => s.reason)).toEqual(["already installed (identical)"]);
+    expect(second.install.skipped.map((s) => s.reason)).toEqual(["already up to date"]);
     const after = snapshot(r.projects);
     // Only the session index is rewritten; every session file is untouched.
     expect(Object.fromEntries(Object.entries(after).filter(([p]) => !p.endsWith("sessions-index.json")))).toEqual(

@@ -129,7 +129,7 @@ describe("edited on arrival", () => {
     const before = readFileSync(first.installed[0]!.path);
     const again = await received([s], src.config, into, r.env);
     expect(again.installed).toEqual([]);
-    expect(again.skipped).toEqual([{ id: s.id, reason: "already installed (identical)" }]);
+    expect(again.skipped).toEqual([{ id: s.id, reason: "already up to date" }]);
     // The sharer continued the session: same id, one more line.
     appendFileSync(join(src.config, "projects", s.folder, `${s.id}.jsonl`), `${JSON.stringify({ type: "last-prompt", cwd: s.cwd, sessionId: s.id })}\n`);
     const changed = await received([s], src.config, into, r.env);

@@ -130,7 +130,7 @@ describe("install", () => {
     const before = readFileSync(first.installed[0]!.path);
     const second = await install({ staged: [stage(s, src.config)], into, env: r.env });
     expect(second.installed).toEqual([]);
-    expect(second.skipped).toEqual([{ id: s.id, reason: "already installed (identical)" }]);
+    expect(second.skipped).toEqual([{ id: s.id, reason: "already up to date" }]);
     expect(readFileSync(first.installed[0]!.path)).toEqual(before);
     expect(statSync(first.installed[0]!.path).mtime.getTime()).toBe(NOW.getTime());
   });
