@@ -14,6 +14,7 @@
 // receives one.
 
 const SPAN_MS = 1000;
+const DAY_MS = 86_400_000;
 
 export function installedTime(sharerMs: number | undefined, now: Date): Date {
   const startOfToday = new Date(now);
@@ -22,6 +23,8 @@ export function installedTime(sharerMs: number | undefined, now: Date): Date {
   if (sharerMs === undefined || !Number.isFinite(sharerMs)) return now;
   // A clock ahead of ours is not allowed to put a session in our future.
   if (sharerMs >= floor) return new Date(Math.min(sharerMs, now.getTime()));
-  // Monotone on [0, floor): older stays older, within the first second of today.
-  return new Date(floor + Math.floor((SPAN_MS * Math.max(0, sharerMs)) / floor));
+  // Monotone in age, within the first second of today: yesterday at ~500 ms,
+  // last week at ~125, last year at ~3, so files days apart stay apart.
+  const age = floor - sharerMs;
+  return new Date(floor + Math.floor((SPAN_MS * DAY_MS) / (age + DAY_MS)));
 }

@@ -4,7 +4,7 @@
 // for the model API (DESIGN.md §6). It must come back as an update of the one
 // session, never a second copy, and once both sides are level nothing moves.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { projectFolderName } from "../../src/catalog/paths.ts";
 import { claudeCodeExecutable } from "../support/claude_code.ts";
@@ -62,6 +62,8 @@ describe("a session handed back and forth", () => {
     const toBob = await handOver(alice, bob, id);
     expect(toBob.sessions).toEqual([expect.objectContaining({ id })]);
     expect((toBob.sessions as { newId?: string }[])[0]!.newId).toBeUndefined();
+    // Bob's copy keeps Alice's modification time (today's: kept as it is), so --continue and list order agree with hers.
+    expect(Math.abs(statSync(session(bob, id)).mtimeMs - statSync(session(alice, id)).mtimeMs)).toBeLessThan(1);
 
     // Bob carries on: Claude Code appends his turn.
     const bobs = await claudeTurn(claude, ["--resume", id, "-p", "bob adds marker-bob-2222"], bob.project, r(bob));
