@@ -47,6 +47,8 @@ export interface BundleHeader extends ScryptParams {
 const NOT_A_BUNDLE = "is not a ccshare bundle (it does not start with the bundle signature)";
 
 /** The header bytes a writer puts first: magic, version, length, CBOR. */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+
 export function encodeHeader(h: BundleHeader): Uint8Array {
   const cbor = encodeMessage({
     t: "bundle",
@@ -107,7 +109,8 @@ export function parseHeader(cbor: Uint8Array, name: string): BundleHeader {
   if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 0 || count > DEFAULT_LIMITS.maxCatalogEntries) {
     throw new BundleFormatError(`${name} declares ${String(count).slice(0, 20)} sessions, which is not a count ccshare accepts; the file is damaged.`);
   }
-  if (typeof fields.created !== "string" || fields.created.length > 64) throw new BundleFormatError(`${name} has no valid creation date in its header; the file is damaged.`);
+  // ISO-8601 and nothing else: `import --list` prints it (issue 13 finding 2).
+  if (typeof fields.created !== "string" || !ISO_8601.test(fields.created)) throw new BundleFormatError(`${name} has no valid creation date in its header; the file is damaged.`);
   let params: ScryptParams;
   try {
     params = checkScryptParams({ N: fields.N, r: fields.r, p: fields.p, salt: fields.salt });

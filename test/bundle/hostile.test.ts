@@ -12,7 +12,7 @@ let at: Layout;
 beforeAll(async () => {
   ({ bytes, layout: at } = await validBundle());
   expect(at.records.length).toBeGreaterThan(8);
-});
+}, 60_000);
 
 const header = () => parseHeader(bytes.subarray(LEAD_BYTES, at.headerEnd), "valid.ccs");
 const middle = () => at.records[Math.floor(at.records.length / 2)]!;
@@ -128,6 +128,9 @@ describe("a hostile header", () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   };
 
+  test("a creation date carrying terminal escapes is refused as damaged, before the passphrase", () =>
+    refusedEarly(handmadeHeader({ created: "2026-07-19T12:00:00Z\x1b]52;c;Y3VybCBldmlsfHNo\x07" }), /no valid creation date/));
+  test("a creation date that is not ISO-8601 is refused as damaged", () => refusedEarly(handmadeHeader({ created: "yesterday" }), /no valid creation date/));
   test("asking for scrypt N = 2^30 is refused before scrypt runs", () => refusedEarly(handmadeHeader({ N: 2 ** 30 }), /N = 1073741824, over the limit/));
   test("asking for scrypt r = 64 is refused before scrypt runs", () => refusedEarly(handmadeHeader({ r: 64 }), /r = 64, over the limit of 16/));
   test("asking for scrypt p = 1000 is refused before scrypt runs", () => refusedEarly(handmadeHeader({ p: 1000 }), /p = 1000, over the limit of 4/));
