@@ -18,7 +18,7 @@ import { DigestCache } from "../src/sync/digests.ts";
 import { outgoingSessions } from "../src/sync/outgoing.ts";
 import { sourceText, Transcript } from "../test/fixtures/lines.ts";
 import { writeSession } from "../test/fixtures/store.ts";
-import { lines, requireBinary, start } from "../test/support/bin.ts";
+import { startRelay } from "../test/support/relay_process.ts";
 import { cleanUp, tempDir } from "../test/support/cleanup.ts";
 import { startTapProxy } from "../test/support/tap_proxy.ts";
 import { person, startJson, writeBigSession, type Person } from "../test/e2e/_transfer_support.ts";
@@ -27,19 +27,11 @@ const MB = 1024 * 1024;
 let failed = 0;
 const judge = (ok: boolean) => (ok ? "" : ((failed++), "  NOT met"));
 
-async function startRelay(): Promise<{ url: string; bytes: () => number; stop: () => void }> {
-  const proc = start([requireBinary(), "relay", "--host", "127.0.0.1", "--port", "0", "--json"]);
-  const events = lines(proc.stdout);
-  for (let next = await events.next(); !next.done; next = await events.next()) {
-    const event = JSON.parse(next.value);
-    if (event.event !== "ready") continue;
-    void (async () => {
-      while (!(await events.next()).done);
-    })();
-    const tap = startTapProxy(event.port);
-    return { url: `ws://127.0.0.1:${tap.port}`, bytes: () => tap.fromServer().length, stop: () => (tap.stop(), proc.kill("SIGKILL")) };
-  }
-  throw new Error("the relay did not start");
+/** `ccshare relay` behind a recording proxy: what crosses the relay is counted. */
+async function startCountedRelay(): Promise<{ url: string; bytes: () => number; stop: () => void }> {
+  const relay = await startRelay();
+  const tap = startTapProxy(relay.port);
+  return { url: `ws://127.0.0.1:${tap.port}`, bytes: () => tap.fromServer().length, stop: () => (tap.stop(), relay.stop()) };
 }
 
 async function handOver(relay: { url: string }, from: Person, to: Person, id: string): Promise<{ seconds: number; event: Record<string, unknown> }> {
@@ -70,7 +62,7 @@ function grow(path: string, id: string, cwd: string, bytes: number): void {
 try {
   // 1. The hand-back.
   if (!process.env.ONLY_EXCHANGE) {
-  const relay = await startRelay();
+  const relay = await startCountedRelay();
   const alice = person();
   const bob = person();
   const id = writeBigSession(alice.configDir, alice.project, 100);

@@ -8,30 +8,19 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { projectFolderName } from "../../src/catalog/paths.ts";
 import { claudeCodeExecutable } from "../support/claude_code.ts";
-import { lines, requireBinary, start } from "../support/bin.ts";
+import { startRelay, type RelayProcess } from "../support/relay_process.ts";
 import { claudeTurn } from "../support/resume.ts";
 import { person, startJson, type Person } from "./_transfer_support.ts";
 
 let claude = "";
-let relay: { url: string; proc: Bun.Subprocess } | undefined;
+let relay: RelayProcess | undefined;
 
 beforeAll(async () => {
   claude = claudeCodeExecutable();
-  const proc = start([requireBinary(), "relay", "--host", "127.0.0.1", "--port", "0", "--json"]);
-  const events = lines(proc.stdout);
-  for (let next = await events.next(); !next.done; next = await events.next()) {
-    const event = JSON.parse(next.value);
-    if (event.event !== "ready") continue;
-    void (async () => {
-      while (!(await events.next()).done);
-    })();
-    relay = { url: `ws://127.0.0.1:${event.port}`, proc };
-    return;
-  }
-  throw new Error("the relay exited before it was ready");
+  relay = await startRelay();
 }, 600_000);
 
-afterAll(() => relay?.proc.kill("SIGKILL"));
+afterAll(() => relay?.stop());
 
 /** `who` shares session `id` through the relay; `to` receives it into its project. The receiver's last JSON event. */
 async function handOver(who: Person, to: Person, id: string): Promise<Record<string, unknown>> {

@@ -7,30 +7,20 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeSession } from "../fixtures/store.ts";
-import { lines, requireBinary, start } from "../support/bin.ts";
+import { startRelay, type RelayProcess } from "../support/relay_process.ts";
 import { person, startJson, writeBigSession, type Person } from "./_transfer_support.ts";
 
-let relay: { url: string; proc: Bun.Subprocess } | undefined;
+let relay: RelayProcess | undefined;
 let alice: Person;
 let bigId = "";
 
 beforeAll(async () => {
-  const proc = start([requireBinary(), "relay", "--host", "127.0.0.1", "--port", "0", "--json"]);
-  const events = lines(proc.stdout);
-  for (let next = await events.next(); !next.done; next = await events.next()) {
-    const event = JSON.parse(next.value);
-    if (event.event !== "ready") continue;
-    void (async () => {
-      while (!(await events.next()).done);
-    })();
-    relay = { url: `ws://127.0.0.1:${event.port}`, proc };
-    break;
-  }
+  relay = await startRelay();
   alice = person();
   bigId = writeBigSession(alice.configDir, "/home/alice/src/big", 150);
 }, 120_000);
 
-afterAll(() => relay?.proc.kill("SIGKILL"));
+afterAll(() => relay?.stop());
 
 /** Every file under the store and its bytes (the store "as it was"). */
 function snapshot(configDir: string): Map<string, string> {
