@@ -8,6 +8,7 @@ import { ProtocolError } from "../errors.ts";
 import { CreditWindow, type Channel } from "../net/channel.ts";
 import { sessionStream } from "../pack/encode.ts";
 import type { ResultRecord } from "../pack/records.ts";
+import type { GuessGate } from "./guess_budget.ts";
 import { handshakeAsSharer } from "./handshake.ts";
 import { ReverseStream } from "./reverse_stream.ts";
 
@@ -34,6 +35,8 @@ export interface SendOptions {
   handshakeTimeoutMs?: number;
   /** The catalog records, encoded (encodeCatalog); a share encodes them once for every receiver. */
   catalog?: () => Uint8Array[];
+  /** The room's guess budget, which rules on this receiver's passphrase (transfer/guess_budget.ts). */
+  guesses?: GuessGate;
 }
 
 export interface SendResult {
@@ -45,7 +48,7 @@ export interface SendResult {
 /** Serve one receiver over `channel`. Throws WrongPassphraseError on a failed confirmation. */
 export async function sendSessions(channel: Channel, o: SendOptions): Promise<SendResult> {
   const stallMs = o.stallTimeoutMs ?? 60_000;
-  const session = await handshakeAsSharer(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs });
+  const session = await handshakeAsSharer(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs, guesses: o.guesses });
   const credit = new CreditWindow(INITIAL_CREDIT);
   const replies = new ReverseStream(channel, session, credit);
   let wanted: string[] = [];

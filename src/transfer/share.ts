@@ -1,10 +1,10 @@
 // A share, end to end on the sharer's side: serve a WebSocket on the LAN and
 // advertise it (PROTOCOL.md §2), and/or register a room on a relay (§6); run
-// one sendSessions() per receiver, each its own CPace run; stop after the first
-// receiver finishes, when --keep-open runs out, after too many wrong guesses
-// (DESIGN.md §5), or when the caller aborts (Ctrl-C).
+// one sendSessions() per receiver, each its own CPace run, all ruled on by one
+// guess budget; stop after the first receiver finishes, when --keep-open runs
+// out, after too many wrong guesses (DESIGN.md §5), or on Ctrl-C.
 import { TooManyAttemptsError, WrongPassphraseError, CcshareError } from "../errors.ts";
-import type { Channel } from "../net/channel.ts";
+import { CloseCode, type Channel } from "../net/channel.ts";
 import { advertise, type Advert } from "../net/lan.ts";
 import { openRoom } from "../net/relay_client.ts";
 import { channelFromPeer } from "../net/ws_channel.ts";
@@ -12,6 +12,7 @@ import { serveWebSockets, type WebSocketServer } from "../net/ws_server.ts";
 import { DEFAULT_LIMITS } from "../pack/limits.ts";
 import type { OfferedSession } from "../catalog/entry.ts";
 import { encodeCatalog } from "../pack/encode.ts";
+import { GuessBudget } from "./guess_budget.ts";
 import { sendSessions } from "./send.ts";
 
 export type ShareEvent =
@@ -42,11 +43,18 @@ export interface ShareSummary {
   reason: "sent" | "time-up" | "stopped";
 }
 
+/**
+ * Once the budget is spent, guesses already on their way still get the answer
+ * a wrong one gets (§3), not a cut connection; this long at most.
+ */
+const REFUSAL_GRACE_MS = 1000;
+
 export async function share(o: ShareOptions): Promise<ShareSummary> {
   let peers = 0;
-  let attempts = 0;
   let receivers = 0;
-  const active = new Set<Promise<void>>();
+  const guesses = new GuessBudget(o.maxAttempts);
+  /** Every receiver being served: its channel, and whether the budget has ruled on its guess yet. */
+  const active = new Map<Promise<void>, { channel: Channel; ruled: boolean }>();
   let settle!: (outcome: { reason: ShareSummary["reason"] } | { error: Error }) => void;
   const finished = new Promise<{ reason: ShareSummary["reason"] } | { error: Error }>((r) => (settle = r));
   let stopping = false;
@@ -55,14 +63,23 @@ export async function share(o: ShareOptions): Promise<ShareSummary> {
   const catalog = () => (encoded ??= encodeCatalog(o.sessions));
 
   const serve = (channel: Channel, via: "lan" | "relay"): void => {
-    if (stopping) return channel.close(1001, "sharer is stopping");
+    if (stopping) return channel.close(CloseCode.goingAway, "sharer is stopping");
     const peer = ++peers;
+    const served = { channel, ruled: false };
     o.onEvent({ event: "peer", peer, via });
+    // Counted and reported the moment the budget rules, before any other guess can be (guess_budget.ts).
+    const gate = guesses.gate((attempts) => {
+      o.onEvent({ event: "failed-attempt", peer, attempts, maxAttempts: o.maxAttempts });
+      if (guesses.spent) {
+        settle({ error: new TooManyAttemptsError(`Stopped sharing after ${attempts} wrong passphrase attempts; someone may be guessing. Share again with a new code.`) });
+      }
+    });
     const run = sendSessions(channel, {
       room: o.room,
       passphrase: o.passphrase,
       sessions: o.sessions,
       catalog,
+      guesses: { evaluate: (matches) => ((served.ruled = true), gate.evaluate(matches)) },
       onWant: (ids, bytes) => o.onEvent({ event: "want", peer, sessions: ids.length, bytes }),
       onProgress: (p) => o.onEvent({ event: "progress", peer, ...p }),
     })
@@ -72,21 +89,15 @@ export async function share(o: ShareOptions): Promise<ShareSummary> {
         if (o.keepOpenMs === undefined) settle({ reason: "sent" });
       })
       .catch((error: unknown) => {
-        if (error instanceof WrongPassphraseError) {
-          attempts++;
-          o.onEvent({ event: "failed-attempt", peer, attempts, maxAttempts: o.maxAttempts });
-          if (attempts >= o.maxAttempts) {
-            settle({ error: new TooManyAttemptsError(`Stopped sharing after ${attempts} wrong passphrase attempts; someone may be guessing. Share again with a new code.`) });
-          }
-        } else if (!stopping) {
-          o.onEvent({ event: "peer-failed", peer, message: error instanceof CcshareError ? error.message : String(error) });
-        }
+        // A wrong (or refused) passphrase was reported when the budget ruled on it.
+        if (error instanceof WrongPassphraseError || stopping) return;
+        o.onEvent({ event: "peer-failed", peer, message: error instanceof CcshareError ? error.message : String(error) });
       })
       .finally(() => {
-        channel.close(1000, "");
+        channel.close(CloseCode.normal, "");
         active.delete(run);
       });
-    active.add(run);
+    active.set(run, served);
   };
 
   let server: WebSocketServer | undefined;
@@ -108,7 +119,6 @@ export async function share(o: ShareOptions): Promise<ShareSummary> {
           return { accept: (peer) => serve(channelFromPeer(peer), "lan") };
         },
       });
-      advert = await advertise({ room: o.room, port: server.port });
     }
     if (o.relayUrl) {
       room = await openRoom(o.relayUrl, o.room);
@@ -121,22 +131,39 @@ export async function share(o: ShareOptions): Promise<ShareSummary> {
         }
       })().catch((error: unknown) => settle({ error: error instanceof Error ? error : new Error(String(error)) }));
     }
+    // Only now, with the relay room ours: the advert tells the whole LAN the
+    // room code, and a listener must not get to the relay first (issue 13, finding 6).
+    if (server) advert = await advertise({ room: o.room, port: server.port });
     o.onEvent({ event: "ready", room: o.room, port: server?.port, relay: o.relayUrl });
     // Off the handshake's critical path: a receiver takes far longer to start than this.
     setTimeout(catalog, 0);
     const outcome = await finished;
     stopping = true;
-    if ("error" in outcome) throw outcome.error;
-    // Time up or Ctrl-C: no new receivers; Ctrl-C also cuts running transfers.
-    if (outcome.reason === "time-up") await Promise.allSettled(active);
+    if ("error" in outcome) {
+      if (outcome.error instanceof TooManyAttemptsError) {
+        await settledWithin([...active].filter(([, s]) => !s.ruled).map(([run]) => run), REFUSAL_GRACE_MS);
+      }
+      throw outcome.error;
+    }
+    // Time up: no new receivers, and the running ones finish.
+    if (outcome.reason === "time-up") await Promise.allSettled(active.keys());
     o.onEvent({ event: "done", receivers, reason: outcome.reason });
     return { receivers, reason: outcome.reason };
   } finally {
     stopping = true;
     if (timer) clearTimeout(timer);
     o.signal?.removeEventListener("abort", onAbort);
-    await advert?.stop();
+    // Ctrl-C cuts every transfer at once, on the relay as on the LAN (issue 13,
+    // finding 9): closing the room alone leaves glued pipes running (§6).
+    for (const { channel } of active.values()) channel.close(CloseCode.goingAway, "sharer stopped");
     room?.close();
-    await server?.close();
+    await Promise.all([advert?.stop(), server?.close()]);
   }
+}
+
+/** Waits for `runs`, or `ms`, whichever is first. */
+async function settledWithin(runs: Promise<unknown>[], ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([Promise.allSettled(runs), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
