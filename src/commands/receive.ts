@@ -4,6 +4,7 @@ import { UsageError } from "../errors.ts";
 import { resumeCommand } from "../install/resume_command.ts";
 import { relayUrl } from "../net/relay_url.ts";
 import { connect } from "../net/connect.ts";
+import { reachSharer } from "../transfer/handshake.ts";
 import { receiveSessions } from "../transfer/receive.ts";
 import { log } from "../ui/log.ts";
 import { passphraseForReceiving } from "../ui/passphrase.ts";
@@ -49,14 +50,28 @@ export default defineCommand({
 
     const lan = args.lan !== false;
     if (!lan && !relay) throw new UsageError("--no-lan needs --relay: otherwise there is nowhere to look for the sharer.");
-    const { channel, via } = await connect({ room, lan, relayUrl: relay, timeoutMs });
-    emit({ event: "connected", via });
+    const { channel, via, session, refused } = await connect(
+      {
+        room,
+        lan,
+        relayUrl: relay,
+        timeoutMs,
+        onRefused: (answer) => {
+          emit({ event: "refused", ...answer });
+          if (!json) log.warn(`${answer.where} (${answer.via}) refused the passphrase; trying any other answer for room ${room}. (An impostor answering for your room gets one guess at the passphrase this way, no more.)`);
+        },
+      },
+      (channel) => reachSharer(channel, { room, passphrase }),
+    );
+    emit({ event: "connected", via, refused: refused.length });
     if (!json) log.info(`Connected to the sharer (${via}).`);
+    if (!json && refused.length) log.warn(`${refused.length} other answer${refused.length === 1 ? "" : "s"} for room ${room} refused the passphrase first: something on this network may be impersonating sharers.`);
     const bar = json ? undefined : progressBar("Receiving");
     try {
       const result = await receiveSessions(channel, {
         room,
         passphrase,
+        session,
         into: args.into ?? process.cwd(),
         choose: async (catalog) => {
           emit({ event: "catalog", sessions: catalog });

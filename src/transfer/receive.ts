@@ -6,7 +6,7 @@ import { PeerGoneError, ProtocolError, TruncatedStreamError } from "../errors.ts
 import type { InstallResult } from "../install/install.ts";
 import type { Channel } from "../net/channel.ts";
 import { decodeRecord, encodeRecord, type CatalogSession, type Record as PackRecord } from "../pack/records.ts";
-import { handshakeAsReceiver } from "./handshake.ts";
+import { handshakeAsReceiver, type ReceiverSession } from "./handshake.ts";
 import { Incoming } from "../install/incoming.ts";
 
 export interface ReceiveProgress {
@@ -27,6 +27,11 @@ export interface ReceiveOptions {
   handshakeTimeoutMs?: number;
   /** How often to keep the pipe alive while `choose` runs (default 20 s). */
   keepAliveMs?: number;
+  /**
+   * The handshake, already run on `channel` (net/connect.ts races the paths
+   * through it); without it, it runs here.
+   */
+  session?: ReceiverSession;
 }
 
 export interface ReceiveResult {
@@ -37,7 +42,7 @@ export interface ReceiveResult {
 
 export async function receiveSessions(channel: Channel, o: ReceiveOptions): Promise<ReceiveResult> {
   const stallMs = o.stallTimeoutMs ?? 60_000;
-  const session = await handshakeAsReceiver(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs });
+  const session = o.session ?? await handshakeAsReceiver(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs });
   const reply = async (record: PackRecord): Promise<void> => channel.send(await session.sealReverse(encodeRecord(record)));
   let final = false;
   // One record in; its credit goes back once it is processed (PROTOCOL.md §5).

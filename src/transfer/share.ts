@@ -3,7 +3,7 @@
 // one sendSessions() per receiver, each its own CPace run, all ruled on by one
 // guess budget; stop after the first receiver finishes, when --keep-open runs
 // out, after too many wrong guesses (DESIGN.md §5), or on Ctrl-C.
-import { TooManyAttemptsError, WrongPassphraseError, CcshareError } from "../errors.ts";
+import { CcshareError, PeerGoneError, TooManyAttemptsError, WrongPassphraseError } from "../errors.ts";
 import { CloseCode, type Channel } from "../net/channel.ts";
 import { advertise, type Advert } from "../net/lan.ts";
 import { openRoom } from "../net/relay_client.ts";
@@ -12,7 +12,7 @@ import { serveWebSockets, type WebSocketServer } from "../net/ws_server.ts";
 import { DEFAULT_LIMITS } from "../pack/limits.ts";
 import type { OfferedSession } from "../catalog/entry.ts";
 import { encodeCatalog } from "../pack/encode.ts";
-import { GuessBudget } from "./guess_budget.ts";
+import { GuessBudget, type GuessGate } from "./guess_budget.ts";
 import { sendSessions } from "./send.ts";
 
 export type ShareEvent =
@@ -64,22 +64,33 @@ export async function share(o: ShareOptions): Promise<ShareSummary> {
 
   const serve = (channel: Channel, via: "lan" | "relay"): void => {
     if (stopping) return channel.close(CloseCode.goingAway, "sharer is stopping");
-    const peer = ++peers;
     const served = { channel, ruled: false };
-    o.onEvent({ event: "peer", peer, via });
+    // A receiver is news once it has guessed (or failed otherwise); one that
+    // leaves before its guess, the loser of a receiver's race (§2), is not.
+    let peer = 0;
+    const announce = () => {
+      if (peer === 0) o.onEvent({ event: "peer", peer: (peer = ++peers), via });
+      return peer;
+    };
     // Counted and reported the moment the budget rules, before any other guess can be (guess_budget.ts).
     const gate = guesses.gate((attempts) => {
-      o.onEvent({ event: "failed-attempt", peer, attempts, maxAttempts: o.maxAttempts });
+      o.onEvent({ event: "failed-attempt", peer: announce(), attempts, maxAttempts: o.maxAttempts });
       if (guesses.spent) {
         settle({ error: new TooManyAttemptsError(`Stopped sharing after ${attempts} wrong passphrase attempts; someone may be guessing. Share again with a new code.`) });
       }
     });
+    const evaluate: GuessGate["evaluate"] = (matches) => {
+      served.ruled = true;
+      const verdict = gate.evaluate(matches);
+      if (verdict === "right") announce();
+      return verdict;
+    };
     const run = sendSessions(channel, {
       room: o.room,
       passphrase: o.passphrase,
       sessions: o.sessions,
       catalog,
-      guesses: { evaluate: (matches) => ((served.ruled = true), gate.evaluate(matches)) },
+      guesses: { evaluate },
       onWant: (ids, bytes) => o.onEvent({ event: "want", peer, sessions: ids.length, bytes }),
       onProgress: (p) => o.onEvent({ event: "progress", peer, ...p }),
     })
@@ -91,7 +102,8 @@ export async function share(o: ShareOptions): Promise<ShareSummary> {
       .catch((error: unknown) => {
         // A wrong (or refused) passphrase was reported when the budget ruled on it.
         if (error instanceof WrongPassphraseError || stopping) return;
-        o.onEvent({ event: "peer-failed", peer, message: error instanceof CcshareError ? error.message : String(error) });
+        if (error instanceof PeerGoneError && !served.ruled) return;
+        o.onEvent({ event: "peer-failed", peer: announce(), message: error instanceof CcshareError ? error.message : String(error) });
       })
       .finally(() => {
         channel.close(CloseCode.normal, "");
