@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { normalizeRoom, parseCode } from "../crypto/passphrase.ts";
 import { UsageError } from "../errors.ts";
 import { resumeCommand } from "../install/resume_command.ts";
-import { relayUrl } from "../net/relay_url.ts";
+import { cleartextRelayWarning, relayUrl } from "../net/relay_url.ts";
 import { connect } from "../net/connect.ts";
 import { reachSharer } from "../transfer/handshake.ts";
 import { receiveSessions } from "../transfer/receive.ts";
@@ -39,6 +39,8 @@ export default defineCommand({
   },
   async run({ args, rawArgs }) {
     const relay = relayUrl(args.relay);
+    const cleartext = relay && cleartextRelayWarning(relay);
+    if (cleartext) log.warn(cleartext);
     const timeoutMs = Number(args.timeout) * 1000;
     if (!(timeoutMs > 0)) throw new UsageError(`--timeout expects seconds, got "${args.timeout}".`);
     const parsed = args.code ? parseCode(args.code) : undefined;

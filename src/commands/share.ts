@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { combineCode, generateRoom, LIVE_WORDS } from "../crypto/passphrase.ts";
 import { UsageError } from "../errors.ts";
-import { relayUrl } from "../net/relay_url.ts";
+import { cleartextRelayWarning, relayUrl } from "../net/relay_url.ts";
 import { offerSessions } from "../catalog/catalog.ts";
 import { share } from "../transfer/share.ts";
 import { formatBytes } from "../ui/format.ts";
@@ -34,6 +34,8 @@ export default defineCommand({
   },
   async run({ args, rawArgs }) {
     const relay = relayUrl(args.relay);
+    const cleartext = relay && cleartextRelayWarning(relay);
+    if (cleartext) log.warn(cleartext);
     const lan = args.lan !== false;
     if (!lan && !relay) throw new UsageError("--no-lan needs --relay: otherwise nobody can reach you.");
     const keepOpen = args["keep-open"] === undefined ? undefined : positive(args["keep-open"], "--keep-open");

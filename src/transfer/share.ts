@@ -126,6 +126,9 @@ export async function share(o: ShareOptions): Promise<ShareSummary> {
         maxMessageBytes: DEFAULT_LIMITS.maxRecordBytes,
         maxBufferedBytes: 16 * 1024 * 1024,
         onUpgrade: (request) => {
+          // ccshare's clients send no Origin; every browser does. A web page the
+          // sharer (or anyone on the LAN) has open must not join, nor guess (issue 13).
+          if (request.headers.has("origin")) return { reject: 403, message: "browsers may not join a share" };
           const path = new URL(request.url).pathname;
           if (path !== `/v1/join/${o.room}`) return { reject: 404, message: "no such room" };
           return { accept: (peer) => serve(channelFromPeer(peer), "lan") };

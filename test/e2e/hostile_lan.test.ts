@@ -48,7 +48,26 @@ function script(name: string, args: string[]) {
 
 const isReady = (e: Record<string, unknown>) => e.event === "ready";
 
+/** The HTTP status the sharer's LAN listener answers a WebSocket upgrade with. */
+async function upgradeStatus(port: unknown, room: unknown, headers: string[]): Promise<string> {
+  const curl = await ns.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "1", "-H", "Connection: Upgrade", "-H", "Upgrade: websocket", "-H", "Sec-WebSocket-Version: 13", "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", ...headers.flatMap((h) => ["-H", h]), `http://127.0.0.1:${port}/v1/join/${room}`]);
+  return curl.stdout;
+}
+
 describe("hostile: the LAN", () => {
+  test("hostile: a web page (any request with an Origin) cannot join the LAN listener, and costs no attempt", async () => {
+    const share = startJson(ns, ["share", "--yes", "--session", sessions[0]!.id, "--passphrase", "no browsers here"], alice);
+    const { port, room, code } = await share.next(isReady);
+    for (const origin of ["Origin: https://evil.example", "Origin: null", "Origin: http://127.0.0.1"]) expect(await upgradeStatus(port, room, [origin])).toBe("403");
+    // The control: the same request without an Origin is upgraded.
+    expect(await upgradeStatus(port, room, [])).toBe("101");
+    const bob = person();
+    const receive = startJson(ns, ["receive", String(code), "--all", "--yes"], bob);
+    expect(await receive.exited).toBe(0);
+    expect(await share.exited).toBe(0);
+    expect(share.events.filter((e) => e.event === "failed-attempt")).toEqual([]);
+  }, 60_000);
+
   test("hostile: a LAN sniffer cannot take the sharer's relay room", async () => {
     const sniffer = script("room_sniffer.ts", [relay.url]);
     await sniffer.next((e) => e.event === "listening");
