@@ -2,7 +2,7 @@
 // of `make test`. Mutated record streams go through the path a live receive
 // takes (pack/records decodeRecord -> install/incoming.ts -> pack/decode.ts
 // Unpacker -> install), mutated bundle files through the path an import takes
-// (bundle/read.ts -> the same). Each run gets a receiver of its own; after it:
+// (bundle/read.ts -> the same). One receiver, put back as it was after each input; after it:
 //   - it ended with a CcshareError, or it installed (anything else is a crash,
 //     and so is an uncaught exception or unhandled rejection);
 //   - on failure the receiver's folders are exactly as before;
