@@ -106,3 +106,10 @@ export class SessionChangedError extends CcshareError {}
 
 /** mDNS on the LAN could not run (no socket, no interface); the relay still can. */
 export class LanError extends CcshareError {}
+
+/** --verify: the person said the short authentication words differ (PROTOCOL.md §3). */
+export class VerificationFailedError extends CcshareError {
+  constructor(message = "The verification words did not match, so someone may be in the middle; stopped without sending or installing anything.") {
+    super(message);
+  }
+}

@@ -9,6 +9,7 @@ import { receiveSessions } from "../transfer/receive.ts";
 import { log } from "../ui/log.ts";
 import { passphraseForReceiving } from "../ui/passphrase.ts";
 import { chooseFromCatalog } from "../ui/pick_received.ts";
+import { verifier } from "../ui/verify.ts";
 import { pickSharer } from "../ui/pick_sharer.ts";
 import { progressBar, throttled } from "../ui/progress.ts";
 import { describe, jsonArgs, passphraseArgs, relayArgs, repeated, yesArgs } from "./_shared.ts";
@@ -33,6 +34,7 @@ export default defineCommand({
     session: { type: "string", description: "Receive this session (id or unique prefix; repeatable)", valueHint: "ID" },
     all: { type: "boolean", description: "Receive every offered session" },
     into: { type: "string", description: "Install for this project directory (default: the current directory)", valueHint: "DIR" },
+    verify: { type: "boolean", description: "Show the verification words (compare them with the sharer's screen) and ask before receiving" },
     timeout: { type: "string", description: "Seconds to look for the sharer", default: "10", valueHint: "S" },
     ...yesArgs,
     ...jsonArgs,
@@ -68,6 +70,7 @@ export default defineCommand({
     emit({ event: "connected", via, refused: refused.length });
     if (!json) log.info(`Connected to the sharer (${via}).`);
     if (!json && refused.length) log.warn(`${refused.length} other answer${refused.length === 1 ? "" : "s"} for room ${room} refused the passphrase first: something on this network may be impersonating sharers.`);
+    if (args.verify) await verifier({ json, yes: args.yes })(session.sas).catch((error: unknown) => (channel.close(1000, ""), Promise.reject(error)));
     const bar = json ? undefined : progressBar("Receiving");
     try {
       const result = await receiveSessions(channel, {

@@ -9,6 +9,7 @@ import { log, warnUnreadable } from "../ui/log.ts";
 import { passphraseForSharing } from "../ui/passphrase.ts";
 import { pickSessionsToShare } from "../ui/pick_sessions.ts";
 import { shareReporter } from "../ui/share_events.ts";
+import { verifier } from "../ui/verify.ts";
 import { describe, jsonArgs, passphraseArgs, relayArgs, repeated, selectionArgs, yesArgs } from "./_shared.ts";
 
 export default defineCommand({
@@ -28,6 +29,7 @@ export default defineCommand({
     ...relayArgs,
     lan: { type: "boolean", default: true, description: "Serve on the LAN with mDNS", negativeDescription: "Do not serve on the LAN (relay only)" },
     "keep-open": { type: "string", description: "Serve receivers for this many minutes instead of stopping after the first", valueHint: "MIN" },
+    verify: { type: "boolean", description: "Show each receiver's verification words (compare them with its screen) and ask before sending" },
     "max-attempts": { type: "string", description: "Stop after this many wrong passphrases", default: "3", valueHint: "N" },
     ...yesArgs,
     ...jsonArgs,
@@ -62,6 +64,7 @@ export default defineCommand({
       relayUrl: relay,
       keepOpenMs: keepOpen === undefined ? undefined : keepOpen * 60_000,
       maxAttempts,
+      verify: args.verify ? verifier({ json: Boolean(args.json), yes: args.yes }) : undefined,
       signal: stop.signal,
       onEvent: shareReporter({ json: Boolean(args.json), code, receiveCommand }),
     });

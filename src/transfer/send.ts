@@ -37,6 +37,8 @@ export interface SendOptions {
   catalog?: () => Uint8Array[];
   /** The room's guess budget, which rules on this receiver's passphrase (transfer/guess_budget.ts). */
   guesses?: GuessGate;
+  /** --verify: given the short authentication words once the key is confirmed; throws to send nothing. */
+  verify?: (sas: string) => Promise<void>;
 }
 
 export interface SendResult {
@@ -49,6 +51,7 @@ export interface SendResult {
 export async function sendSessions(channel: Channel, o: SendOptions): Promise<SendResult> {
   const stallMs = o.stallTimeoutMs ?? 60_000;
   const session = await handshakeAsSharer(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs, guesses: o.guesses });
+  await o.verify?.(session.sas);
   const credit = new CreditWindow(INITIAL_CREDIT);
   const replies = new ReverseStream(channel, session, credit);
   let wanted: string[] = [];

@@ -34,6 +34,8 @@ export interface ShareOptions {
   /** Serve receivers until this many ms have passed; without it, stop after the first. */
   keepOpenMs?: number;
   maxAttempts: number;
+  /** --verify: each receiver's short authentication words, before its catalog is sent; throws to send it nothing. */
+  verify?: (sas: string, who: { peer: number }) => Promise<void>;
   onEvent: (event: ShareEvent) => void;
   signal?: AbortSignal;
 }
@@ -91,6 +93,7 @@ export async function share(o: ShareOptions): Promise<ShareSummary> {
       sessions: o.sessions,
       catalog,
       guesses: { evaluate },
+      verify: o.verify && ((sas) => o.verify!(sas, { peer: announce() })),
       onWant: (ids, bytes) => o.onEvent({ event: "want", peer, sessions: ids.length, bytes }),
       onProgress: (p) => o.onEvent({ event: "progress", peer, ...p }),
     })
