@@ -18,7 +18,7 @@ BUILD_FLAGS := --compile --minify --bytecode --format=esm --splitting \
   --define '__CCSHARE_COMMIT__="$(COMMIT)"' \
   --define '__CCSHARE_DEFAULT_RELAY__="$(RELAY)"'
 
-.PHONY: all build test bench clean deps typecheck release relay-worker relay-local relay-deploy
+.PHONY: all build test bench fuzz clean deps typecheck release relay-worker relay-local relay-deploy
 
 all: build
 
@@ -79,6 +79,11 @@ release: node_modules/.installed
 
 bench: build
 	$(BUN) run bench/run.ts $(BENCH_ARGS)
+
+# A bounded fuzz run of the receiver's decoder, not part of `make test`: 100,000
+# mutated record streams and bundles (FUZZ_STREAMS, FUZZ_BUNDLES, FUZZ_SEED).
+fuzz: deps
+	$(BUN) run test/fuzz/decoder.fuzz.ts
 
 clean:
 	rm -rf dist .cache

@@ -174,3 +174,11 @@ export class LanError extends CcshareError {
 export class ViewerError extends CcshareError {
   override readonly code = "viewer";
 }
+
+/** --verify: the person said the short authentication words differ (PROTOCOL.md §3). */
+export class VerificationFailedError extends CcshareError {
+  override readonly code = "verification-failed";
+  constructor(message = "The verification words did not match, so someone may be in the middle; stopped without sending or installing anything.") {
+    super(message);
+  }
+}

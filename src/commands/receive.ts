@@ -2,8 +2,9 @@ import { defineCommand } from "citty";
 import { normalizeRoom, parseCode } from "../crypto/passphrase.ts";
 import { UsageError } from "../errors.ts";
 import { resolveTarget } from "../install/project_folder.ts";
-import { relayUrl } from "../net/relay_url.ts";
+import { cleartextRelayWarning, relayUrl } from "../net/relay_url.ts";
 import { connect } from "../net/connect.ts";
+import { reachSharer } from "../transfer/handshake.ts";
 import { receiveSessions } from "../transfer/receive.ts";
 import { askCode } from "../ui/code_prompt.ts";
 import { reportInstalled } from "../ui/installed.ts";
@@ -11,6 +12,7 @@ import { printJson } from "../ui/json_lines.ts";
 import { log } from "../ui/log.ts";
 import { passphraseForReceiving } from "../ui/passphrase.ts";
 import { chooseFromCatalog } from "../ui/pick_received.ts";
+import { verifier } from "../ui/verify.ts";
 import { pickSharer } from "../ui/pick_sharer.ts";
 import { progressBar, throttled } from "../ui/progress.ts";
 import { canPrompt } from "../ui/prompt.ts";
@@ -47,6 +49,7 @@ export default defineCommand({
     session: { type: "string", description: "Receive this session (id or unique prefix; repeatable)", valueHint: "ID" },
     all: { type: "boolean", description: "Receive every offered session" },
     into: { type: "string", description: "Install for this project directory (default: the current directory)", valueHint: "DIR" },
+    verify: { type: "boolean", description: "Show the verification words (compare them with the sharer's screen) and ask before receiving" },
     timeout: { type: "string", description: "Seconds to look for the sharer", default: "10", valueHint: "S" },
     ...yesArgs,
     ...jsonArgs,
@@ -67,9 +70,28 @@ export default defineCommand({
     if (!room) throw new UsageError("Through a relay, give the code (or --room): the relay cannot list rooms.");
     const passphrase = await passphraseForReceiving({ fromCode: parsed?.passphrase, flag: args.passphrase, yes: args.yes || json, kind: "code" });
 
+    const cleartext = relay && cleartextRelayWarning(relay);
+    if (cleartext) log.warn(cleartext);
     const where = relay ? (lan ? "on this network and through the relay" : "through the relay") : "on this network";
     const looking = json ? undefined : spinner(`Looking for the sharer ${where}…`);
-    const { channel, via } = await connect({ room, lan, relayUrl: relay, timeoutMs }).finally(() => looking?.stop());
+    const { channel, via, session, refused } = await connect(
+      {
+        room,
+        lan,
+        relayUrl: relay,
+        timeoutMs,
+        onRefused: (answer) => {
+          if (json) printJson({ event: "refused", ...answer });
+          if (!json) log.warn(`${answer.where} (${answer.via}) refused the passphrase; trying any other answer for room ${room}. (An impostor answering for your room gets one guess at the passphrase this way, no more.)`);
+        },
+      },
+      (channel) => reachSharer(channel, { room, passphrase }),
+    ).finally(() => looking?.stop());
+    // Only once the sharer has answered with its CPace point: a relay accepts a join even for a room nobody holds.
+    if (json) printJson({ event: "connected", via, refused: refused.length });
+    if (!json) log.info(`Connected to the sharer (${via === "lan" ? "on this network" : "through the relay"}).`);
+    if (!json && refused.length) log.warn(`${refused.length} other answer${refused.length === 1 ? "" : "s"} for room ${room} refused the passphrase first: something on this network may be impersonating sharers.`);
+    if (args.verify) await verifier({ json, yes: args.yes })(session.sas).catch((error: unknown) => (channel.close(1000, ""), Promise.reject(error)));
     const bar = json ? undefined : progressBar("Receiving");
     // Ctrl-C or SIGTERM while sessions arrive: stop, and leave nothing behind (the staging goes).
     const stop = new AbortController();
@@ -81,9 +103,8 @@ export default defineCommand({
         signal: stop.signal,
         room,
         passphrase,
+        session,
         into,
-        // Only once the sharer answers: a relay accepts a join even for a room nobody holds.
-        onConnected: () => (json ? printJson({ event: "connected", via }) : log.info(`Connected to the sharer (${via === "lan" ? "on this network" : "through the relay"}).`)),
         choose: async (catalog) => {
           if (json) printJson({ event: "catalog", sessions: catalog });
           return chooseFromCatalog(catalog, { all: args.all, ids: repeated(rawArgs, "session"), yes: args.yes, json, from: "sharer" });

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { combineCode, generateRoom, LIVE_WORDS } from "../crypto/passphrase.ts";
 import { UsageError } from "../errors.ts";
-import { relayUrl } from "../net/relay_url.ts";
+import { cleartextRelayWarning, relayUrl } from "../net/relay_url.ts";
 import { offerSessions } from "../catalog/catalog.ts";
 import { share } from "../transfer/share.ts";
 import { shellCommand } from "../text/shell_word.ts";
@@ -11,6 +11,7 @@ import { passphraseForSharing } from "../ui/passphrase.ts";
 import { pickSessionsToShare } from "../ui/pick_sessions.ts";
 import { sessionsToSend } from "../ui/secrets.ts";
 import { shareReporter } from "../ui/share_events.ts";
+import { verifier } from "../ui/verify.ts";
 import { describe, jsonArgs, passphraseArgs, redactArgs, relayArgs, repeated, selectionArgs, yesArgs } from "./_shared.ts";
 
 export default defineCommand({
@@ -32,6 +33,7 @@ export default defineCommand({
     ...relayArgs,
     lan: { type: "boolean", default: true, description: "Serve on the LAN with mDNS", negativeDescription: "Do not serve on the LAN (relay only)" },
     "keep-open": { type: "string", description: "Serve receivers for this many minutes instead of stopping after the first", valueHint: "MIN" },
+    verify: { type: "boolean", description: "Show each receiver's verification words (compare them with its screen) and ask before sending" },
     "max-attempts": { type: "string", description: "Stop after this many wrong passphrases", default: "3", valueHint: "N" },
     ...redactArgs,
     qr: { type: "boolean", description: "Also show the receive command as a QR code (for a phone or another laptop's camera)" },
@@ -40,6 +42,8 @@ export default defineCommand({
   },
   async run({ args, rawArgs }) {
     const relay = relayUrl(args.relay);
+    const cleartext = relay && cleartextRelayWarning(relay);
+    if (cleartext) log.warn(cleartext);
     const lan = args.lan !== false;
     if (!lan && !relay) throw new UsageError("--no-lan needs --relay: otherwise nobody can reach you.");
     const keepOpen = args["keep-open"] === undefined ? undefined : positive(args["keep-open"], "--keep-open");
@@ -70,6 +74,7 @@ export default defineCommand({
       relayUrl: relay,
       keepOpenMs: keepOpen === undefined ? undefined : keepOpen * 60_000,
       maxAttempts,
+      verify: args.verify ? verifier({ json: Boolean(args.json), yes: args.yes }) : undefined,
       signal: stop.signal,
       onEvent: shareReporter({ json: Boolean(args.json), code, receiveCommand, qr: args.qr, keepOpenMs: keepOpen === undefined ? undefined : keepOpen * 60_000 }),
     }).finally(outgoing.dispose);

@@ -23,11 +23,14 @@ export const DEFAULT_SCRYPT = { N: 2 ** 18, r: 8, p: 1 } as const;
 export const SALT_BYTES = 16;
 export const IKM_BYTES = 32;
 /**
- * PROTOCOL.md §7: readers refuse N > 2^20, r > 16, p > 4. Those caps alone
- * still allow 128*N*r = 2 GiB of memory, so the product is capped at 1 GiB
- * too (a writer's default needs 256 MiB).
+ * What a reader accepts. PROTOCOL.md §7 allowed N <= 2^20, r <= 16, p <= 4:
+ * within those a hostile header made an importer spend 24.5 s and 1.1 GB
+ * before "wrong passphrase" (issue 13). Now no more memory than what ccshare
+ * writes needs (128*N*r <= 256 MiB) and, with p <= 2, at most twice its work:
+ * the writer's defaults stay readable, with room to double their cost
+ * (docs/protocol-amendments.md §7).
  */
-export const SCRYPT_LIMITS = { maxN: 2 ** 20, maxR: 16, maxP: 4, maxMemoryBytes: 2 ** 30 } as const;
+export const SCRYPT_LIMITS = { maxN: 2 ** 19, maxR: 8, maxP: 2, maxMemoryBytes: 2 ** 28 } as const;
 
 /** Parameters for a new bundle: the defaults and a fresh random salt. */
 export function newScryptParams(): ScryptParams {

@@ -1,15 +1,30 @@
-// Finding the sharer, on the receiver's side (PROTOCOL.md §2): mDNS on the LAN,
-// a relay room, or both raced. The first WebSocket that opens wins and the other
-// attempt is abandoned before any handshake byte, so one attempt costs one guess.
-import { CcshareError, PeerGoneError } from "../errors.ts";
+// Finding the sharer, on the receiver's side (PROTOCOL.md §2, amended in
+// docs/protocol-amendments.md): every answer for the room -- each mDNS answer
+// on the LAN, and the relay -- is dialled and taken up to the sharer's CPace
+// point, which costs no guess. The first answer to get there spends the guess;
+// if it refuses it (a wrong passphrase, or an impostor answering for the room),
+// the next is tried, until one completes the handshake or none is left. A relay
+// that opens a WebSocket for a room it does not have is just an answer that
+// fails before the guess (issue 13, findings 6 and 7).
+import { CcshareError, PeerGoneError, WrongPassphraseError } from "../errors.ts";
 import type { Channel } from "./channel.ts";
-import { findSharer, type Sharer } from "./lan.ts";
-import { joinRoom } from "./relay_client.ts";
-import { openWebSocketChannel } from "./ws_channel.ts";
+import { browse, notFoundOnLan, type Sharer } from "./lan.ts";
+import { joinRoom, relayEndpoint } from "./relay_client.ts";
+import { displayUrl, openWebSocketChannel } from "./ws_channel.ts";
 
-export interface Connection {
-  channel: Channel;
-  via: "lan" | "relay";
+export type Via = "lan" | "relay";
+
+/** One place that answered for the room. */
+export interface Answer {
+  via: Via;
+  /** host:port on the LAN, the relay's address. */
+  where: string;
+}
+
+/** The handshake up to the point where the guess would go out (transfer/handshake.ts reachSharer). */
+export interface Reached<S> {
+  prove(): Promise<S>;
+  abandon(): void;
 }
 
 export interface ConnectOptions {
@@ -17,7 +32,22 @@ export interface ConnectOptions {
   lan: boolean;
   relayUrl?: string;
   timeoutMs: number;
+  /** An answer refused the passphrase; any other answer is tried next. */
+  onRefused?: (answer: Answer) => void;
 }
+
+export interface Connection<S> {
+  channel: Channel;
+  via: Via;
+  session: S;
+  /** Answers that refused the passphrase before this one took it. */
+  refused: Answer[];
+}
+
+/** At most this many LAN answers are tried: each one an impostor sends gets it one guess. */
+const MAX_LAN_ANSWERS = 8;
+/** Once every answer so far has refused the passphrase, more LAN answers get this long to arrive. */
+const MORE_ANSWERS_MS = 1500;
 
 /** Dial each advertised address in turn (IPv4 first) until one opens. */
 export async function dialSharer(sharer: Sharer, room: string, signal?: AbortSignal): Promise<Channel> {
@@ -36,31 +66,86 @@ export async function dialSharer(sharer: Sharer, room: string, signal?: AbortSig
   });
 }
 
-async function viaLan(o: ConnectOptions, signal: AbortSignal): Promise<Connection> {
-  const sharer = await findSharer(o.room, o.timeoutMs, { signal });
-  return { channel: await dialSharer(sharer, o.room, signal), via: "lan" };
-}
+/** Connect by whatever is enabled, and run the handshake to the end on one answer. */
+export async function connect<S>(o: ConnectOptions, reach: (channel: Channel) => Promise<Reached<S>>): Promise<Connection<S>> {
+  if (!o.lan && !o.relayUrl) throw new CcshareError("Nothing to connect with: enable the LAN or give --relay.");
+  const done = new AbortController();
+  const lanDone = new AbortController();
+  const ready: { answer: Answer; channel: Channel; reached: Reached<S> }[] = [];
+  const failed: { via: Via; error: unknown; proving: boolean }[] = [];
+  const refused: Answer[] = [];
+  let busy = 0; // answers being dialled and reached, and the LAN search
+  let wake = () => {};
+  const track = (work: Promise<void>, via: Via) => {
+    busy++;
+    work.catch((error: unknown) => failed.push({ via, error, proving: false })).finally(() => (busy--, wake()));
+  };
+  const tryAnswer = (answer: Answer, dial: () => Promise<Channel>) =>
+    track(
+      (async () => {
+        const channel = await dial();
+        const reached = await reach(channel);
+        if (done.signal.aborted) reached.abandon();
+        else ready.push({ answer, channel, reached });
+      })(),
+      answer.via,
+    );
 
-async function viaRelay(o: ConnectOptions & { relayUrl: string }, signal: AbortSignal): Promise<Connection> {
-  return { channel: await joinRoom(o.relayUrl, o.room, { timeoutMs: o.timeoutMs, signal }), via: "relay" };
-}
-
-/** Connect by whatever is enabled; with both, race them and keep the first. */
-export async function connect(o: ConnectOptions): Promise<Connection> {
-  const controller = new AbortController();
-  const attempts: Promise<Connection>[] = [];
-  if (o.lan) attempts.push(viaLan(o, controller.signal));
-  if (o.relayUrl) attempts.push(viaRelay({ ...o, relayUrl: o.relayUrl }, controller.signal));
-  if (attempts.length === 0) throw new CcshareError("Nothing to connect with: enable the LAN or give --relay.");
-  try {
-    const winner = await Promise.any(attempts);
-    controller.abort();
-    // A slower attempt that still opened must not linger (and must send nothing).
-    for (const attempt of attempts) attempt.then((c) => c !== winner && c.channel.close(1000, "")).catch(() => undefined);
-    return winner;
-  } catch (error) {
-    // With both, the relay's answer ("no such room", unreachable) is the definite one.
-    const errors = (error as AggregateError).errors ?? [error];
-    throw errors[errors.length - 1];
+  if (o.lan) {
+    track(
+      (async () => {
+        let answers = 0;
+        for await (const sharer of browse({ room: o.room, timeoutMs: o.timeoutMs, signal: AbortSignal.any([done.signal, lanDone.signal]) })) {
+          tryAnswer({ via: "lan", where: `${sharer.addresses[0]}:${sharer.port}` }, () => dialSharer(sharer, o.room, done.signal));
+          if (++answers === MAX_LAN_ANSWERS) break;
+        }
+        if (answers === 0 && !done.signal.aborted) throw notFoundOnLan(o.room, o.timeoutMs);
+      })(),
+      "lan",
+    );
   }
+  if (o.relayUrl) {
+    const relayUrl = o.relayUrl;
+    tryAnswer({ via: "relay", where: displayUrl(relayEndpoint(relayUrl, "")) }, () => joinRoom(relayUrl, o.room, { timeoutMs: o.timeoutMs, signal: done.signal }));
+  }
+
+  let lanTimer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    for (;;) {
+      const next = ready.shift();
+      if (next) {
+        try {
+          return { channel: next.channel, via: next.answer.via, session: await next.reached.prove(), refused };
+        } catch (error) {
+          failed.push({ via: next.answer.via, error, proving: true });
+          if (error instanceof WrongPassphraseError) {
+            refused.push(next.answer);
+            o.onRefused?.(next.answer);
+          }
+          continue;
+        }
+      }
+      if (busy === 0) throw bestError(failed, refused, o.room);
+      // Every answer so far refused it: a real sharer answers with the first ones,
+      // so a typo waits only a little for more (a spoofer's answer comes as fast).
+      if (refused.length > 0 && lanTimer === undefined) lanTimer = setTimeout(() => lanDone.abort(), MORE_ANSWERS_MS);
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    clearTimeout(lanTimer);
+    done.abort();
+    for (const { reached } of ready.splice(0)) reached.abandon();
+  }
+}
+
+/** The one error a user reads when no answer took the passphrase. */
+function bestError(failed: { via: Via; error: unknown; proving: boolean }[], refused: Answer[], room: string): unknown {
+  if (refused.length > 1) {
+    return new WrongPassphraseError(`Wrong passphrase: ${refused.length} answers for room ${room} refused it (or someone tampered with the connection); check the code and try again.`);
+  }
+  // The sharer was found and something went wrong with the guess: that is the news.
+  const proving = failed.find((f) => f.proving);
+  if (proving) return proving.error;
+  // Otherwise the relay's answer ("no such room", unreachable) is the definite one.
+  return (failed.find((f) => f.via === "relay") ?? failed.at(-1))?.error;
 }

@@ -111,12 +111,15 @@ export async function advertise(o: { room: string; port: number }): Promise<Adve
 
 /**
  * Yields each sharer found on the LAN (only TXT v=1; only `room` when given),
- * once per instance, as answers arrive; ends after `timeoutMs` or on abort.
+ * once per place it points to (address and port), as answers arrive; ends
+ * after `timeoutMs` or on abort. Anyone on the LAN can answer for any room.
  */
 export async function* browse(o: { room?: string; timeoutMs: number; signal?: AbortSignal }): AsyncGenerator<Sharer> {
   const { Bonjour } = await import("bonjour-service");
   const { ipv4 } = mdnsInterfaces();
   const found: Sharer[] = [];
+  // An answer is new if it points somewhere no earlier one did: a spoofer that
+  // reuses the real instance name arrives as an update of it (issue 13, finding 7).
   const seen = new Set<string>();
   let failure: Error | undefined;
   let done = o.signal?.aborted ?? false;
@@ -143,8 +146,10 @@ export async function* browse(o: { room?: string; timeoutMs: number; signal?: Ab
     const browser: Browser = bonjour.find({ type: SERVICE_TYPE, protocol: "tcp" });
     const consider = (service: Service) => {
       const sharer = toSharer(service, o.room);
-      if (!sharer || seen.has(service.fqdn)) return;
-      seen.add(service.fqdn);
+      if (!sharer) return;
+      const endpoints = sharer.addresses.map((address) => `${address} ${sharer.port}`);
+      if (endpoints.some((e) => seen.has(e))) return;
+      endpoints.forEach((e) => seen.add(e));
       found.push(sharer);
       notify();
     };
@@ -179,8 +184,12 @@ export async function* browse(o: { room?: string; timeoutMs: number; signal?: Ab
 export async function findSharer(room: string, timeoutMs: number, o: { signal?: AbortSignal } = {}): Promise<Sharer> {
   for await (const sharer of browse({ room, timeoutMs, signal: o.signal })) return sharer;
   o.signal?.throwIfAborted();
+  throw notFoundOnLan(room, timeoutMs);
+}
+
+export function notFoundOnLan(room: string, timeoutMs: number): RoomNotFoundError {
   const seconds = Math.round(timeoutMs / 100) / 10;
-  throw new RoomNotFoundError(
+  return new RoomNotFoundError(
     `No sharer with room ${room} found on this network after ${seconds} s. ` +
       "Are you on the same network? A firewall may block mDNS (UDP 5353); try --relay.",
   );

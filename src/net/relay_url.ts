@@ -18,3 +18,20 @@ export function relayUrl(flag: string | undefined, env: Record<string, string | 
   relayEndpoint(url, "");
   return url;
 }
+
+/**
+ * The warning for a relay reached without TLS over the network (issue 13), or
+ * undefined. The sessions stay end-to-end encrypted either way; what ws://
+ * gives away is the room code and the relay's pipe tokens to anyone on the
+ * path, who can then pose as the relay (each attempt costing them one guess).
+ */
+export function cleartextRelayWarning(url: string): string | undefined {
+  const endpoint = new URL(relayEndpoint(url, ""));
+  if (endpoint.protocol !== "ws:" || isLoopback(endpoint.hostname)) return undefined;
+  return `The relay ${endpoint.host} is reached over ws://, without TLS: anyone on the way sees the room code and can pose as the relay (sessions stay end-to-end encrypted). Use wss:// for a relay on another machine.`;
+}
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || /^127\.\d+\.\d+\.\d+$/.test(host) || host === "::1";
+}

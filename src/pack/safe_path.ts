@@ -2,17 +2,17 @@
 // DESIGN.md §5). Everything is refused unless it has exactly the shape of a
 // session's files (SESSIONS-FORMAT.md "Where"):
 //   <id>.jsonl                                   the transcript
-//   agent-<x>.jsonl, agent-<x>.meta.json         2.0.x sibling subagents
+//   agent-<x>.jsonl                              2.0.x sibling subagents (no meta.json
+//                                                beside them: that came with 2.1.2's folders)
 //   <id>/subagents/agent-<x>.jsonl               2.1.2+, and tool-results/, session-memory/ ...
 //   <id>/subagents/workflows/wf_<x>/agent-<y>.jsonl   five components: PROTOCOL.md §4
 //                                                says at most 4, but 2.1.2+ workflows need 5.
 import { UnsafePathError } from "../errors.ts";
-import { isSessionId } from "../catalog/paths.ts";
+import { AGENT_FILE, isSessionId } from "../catalog/paths.ts";
 
 export const MAX_PATH_COMPONENTS = 5;
 const MAX_COMPONENT = 255;
 const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
-const AGENT_SIBLING = /^agent-[A-Za-z0-9_-]+(\.jsonl|\.meta\.json)$/;
 // Names Windows maps to devices whatever their extension.
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$)(\..*)?$/i;
 
@@ -52,7 +52,8 @@ export function checkSessionPath(path: string, session: string): string[] {
   }
   const first = parts[0]!;
   if (parts.length === 1) {
-    if (first === `${session}.jsonl` || AGENT_SIBLING.test(first)) return parts;
+    // The installer's own shapes (install/prepare.ts), so nothing it would refuse is received.
+    if (first === `${session}.jsonl` || AGENT_FILE.test(first)) return parts;
     throw unsafe(path, `not a file of session ${session}`);
   }
   if (first !== session) throw unsafe(path, `not under the folder of session ${session}`);

@@ -14,6 +14,7 @@ import {
 } from "../crypto/cpace.ts";
 import { SEAL_OVERHEAD, generateRecipientKeyPair, reverseKey, setupTransferReceiver, setupTransferSender } from "../crypto/hpke.ts";
 import { deriveTransferSecrets } from "../crypto/key_schedule.ts";
+import { UNLIMITED_GUESSES, type GuessGate } from "./guess_budget.ts";
 import { normalizePassphrase, normalizeRoom } from "../crypto/passphrase.ts";
 import { ReverseOpener, ReverseSealer } from "../crypto/reverse.ts";
 import { LimitExceededError, ProtocolError, WrongPassphraseError } from "../errors.ts";
@@ -41,19 +42,31 @@ const utf8 = new TextEncoder();
 /** CPace ADa is empty (PROTOCOL.md §3); ADb is the receiver's HPKE public key. */
 const ADA = new Uint8Array();
 
-/** The message types each state accepts, and the state each one leads to. */
+/**
+ * The message types each state accepts, and the state each one leads to. A
+ * state with a lower-case verb instead of message types waits on this side's
+ * own decision (LOCAL_EVENTS), never on the peer.
+ */
 const STATES = {
   // sharer (party A)
   S0_want_hello: { hello: "S1_want_pake" },
-  S1_want_pake: { pake: "S2_confirmed" },
-  S2_confirmed: {},
+  S1_want_pake: { pake: "S2_check_tag" },
+  // The room's guess budget rules on the receiver's tag (transfer/guess_budget.ts);
+  // a refused tag is answered exactly as a wrong one (§3).
+  S2_check_tag: { right: "S3_confirmed", wrong: "S_failed", refused: "S_failed" },
+  S3_confirmed: {},
+  S_failed: {},
   // receiver (party B); it sent its hello before entering R0
   R0_want_hello: { hello: "R1_want_pake" },
-  R1_want_pake: { pake: "R2_want_confirm" },
-  R2_want_confirm: { confirm: "R3_confirmed", fail: "R_failed" },
-  R3_confirmed: {},
+  // Nothing up to here spends a guess: the receiver may still walk away (§2).
+  R1_want_pake: { pake: "R2_sharer_found" },
+  R2_sharer_found: { prove: "R3_want_confirm" },
+  R3_want_confirm: { confirm: "R4_confirmed", fail: "R_failed" },
+  R4_confirmed: {},
   R_failed: {},
 } as const satisfies Record<string, Record<string, string>>;
+/** Events that come from this side, never from the wire. */
+const LOCAL_EVENTS = new Set(["right", "wrong", "refused", "prove"]);
 type State = keyof typeof STATES;
 
 export interface HandshakeOptions {
@@ -96,13 +109,20 @@ class Walk {
     const message = decodeMessage(bytes, HANDSHAKE_LIMITS);
     const t = message.t;
     const accepted: Record<string, State> = STATES[this.state];
-    if (typeof t !== "string" || !Object.hasOwn(accepted, t)) {
+    if (typeof t !== "string" || LOCAL_EVENTS.has(t) || !Object.hasOwn(accepted, t)) {
       const expected = Object.keys(accepted).map((a) => `"${a}"`).join(" or ");
       if (t === "rec" || t === "rev") throw new ProtocolError(`The other side sent a sealed record before the passphrase was confirmed (expected ${expected}); aborting.`);
       throw new ProtocolError(`The other side sent ${typeof t === "string" ? `"${t}"` : "a message without a type"} where the handshake expects ${expected}; aborting.`);
     }
     this.state = accepted[t]!;
     return { bytes, message };
+  }
+
+  /** Move on by this side's own decision; one the current state does not list is a bug. */
+  step(decision: "right" | "wrong" | "refused" | "prove"): State {
+    const accepted: Record<string, State> = STATES[this.state];
+    if (!Object.hasOwn(accepted, decision)) throw new Error(`handshake: "${decision}" in state ${this.state}`);
+    return (this.state = accepted[decision]!);
   }
 }
 
@@ -146,10 +166,11 @@ async function closingOnError<T>(channel: Channel, run: () => Promise<T>): Promi
 }
 
 /** Run the handshake as the sharer (CPace party A) and return the sealing session. */
-export async function handshakeAsSharer(channel: Channel, o: HandshakeOptions): Promise<SharerSession> {
+export async function handshakeAsSharer(channel: Channel, o: HandshakeOptions & { guesses?: GuessGate }): Promise<SharerSession> {
   const room = normalizeRoom(o.room);
   const prs = utf8.encode(normalizePassphrase(o.passphrase));
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const guesses = o.guesses ?? UNLIMITED_GUESSES;
   return closingOnError(channel, async () => {
     const walk = new Walk("S0_want_hello");
     const first = await walk.next(channel, timeoutMs);
@@ -166,9 +187,13 @@ export async function handshakeAsSharer(channel: Channel, o: HandshakeOptions): 
     const pkR = bytesField(pake, "pk", KEY_BYTES);
     const tagB = bytesField(pake, "tag", TAG_BYTES);
     if (constantTimeEqual(yb, a.Y)) throw new ProtocolError("The other side sent back this side's own CPace point (a reflected message); aborting.");
+    // K for every receiver, evaluated or not: the point check does not depend on
+    // the passphrase, and a refused guess takes the time a wrong one takes.
     const isk = iskIr(sid, sharedSecret(a.y, yb), a.Y, ADA, yb, pkR);
-    if (!constantTimeEqual(confirmationTag(sid, isk, yb, pkR), tagB)) {
-      // PROTOCOL.md §3: one fail message and nothing else; the caller counts the attempt.
+    walk.step(guesses.evaluate(() => constantTimeEqual(confirmationTag(sid, isk, yb, pkR), tagB)));
+    if (walk.state === "S_failed") {
+      // PROTOCOL.md §3: one fail message and nothing else, the same for a wrong
+      // guess and one the room refused to evaluate; the budget has counted it.
       await channel.send(encodeMessage({ t: "fail", why: "passphrase" }));
       channel.close(CloseCode.normal, "wrong passphrase");
       throw new WrongPassphraseError();
@@ -193,52 +218,69 @@ export async function handshakeAsSharer(channel: Channel, o: HandshakeOptions): 
   });
 }
 
+/**
+ * A sharer that answered a receiver's hello with its CPace point: it is there,
+ * and nothing has spent a guess yet (PROTOCOL.md §2, §3).
+ */
+export interface SharerInReach {
+  /** Spend the guess: send this side's point and tag, and check the sharer's. */
+  prove(): Promise<ReceiverSession>;
+  /** Walk away without a guess (another path won the race). */
+  abandon(): void;
+}
+
 /** Run the handshake as the receiver (CPace party B) and return the opening session. */
 export async function handshakeAsReceiver(channel: Channel, o: HandshakeOptions): Promise<ReceiverSession> {
+  return (await reachSharer(channel, o)).prove();
+}
+
+/** The receiver's handshake up to the sharer's CPace point, which costs no guess. */
+export async function reachSharer(channel: Channel, o: HandshakeOptions): Promise<SharerInReach> {
   const room = normalizeRoom(o.room);
   const prs = utf8.encode(normalizePassphrase(o.passphrase));
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return closingOnError(channel, async () => {
-    // Generated while the hellos travel; awaited once CPace needs it.
-    const keys = generateRecipientKeyPair();
-    keys.catch(() => undefined);
+  const walk = new Walk("R0_want_hello");
+  // Generated while the hellos travel; awaited once CPace needs it.
+  const keys = generateRecipientKeyPair();
+  keys.catch(() => undefined);
+  const { sid, ci, ya } = await closingOnError(channel, async () => {
     const nonceR = crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
     const helloR = hello("receive", nonceR);
     await channel.send(helloR);
-
-    const walk = new Walk("R0_want_hello");
     const first = await walk.next(channel, timeoutMs);
     const nonceS = checkHello(first.message, "share", nonceR);
     o.onHello?.();
-    const sid = concat(nonceS, nonceR);
-    const ci = channelIdentifier(room, first.bytes, helloR);
-
     const { message: pake } = await walk.next(channel, timeoutMs);
-    const ya = bytesField(pake, "Y", POINT_BYTES);
-    const { publicKey: pkR } = await keys;
-    // Initiator-responder: B derives its generator only once it has MSGa (CPace draft-21).
-    const b = startCpace(prs, ci, sid);
-    const isk = iskIr(sid, sharedSecret(b.y, ya), ya, ADA, b.Y, pkR);
-    await channel.send(encodeMessage({ t: "pake", Y: b.Y, pk: pkR, tag: confirmationTag(sid, isk, b.Y, pkR) }));
-
-    const { message: reply } = await walk.next(channel, timeoutMs);
-    if (walk.state === "R_failed") throw new WrongPassphraseError();
-    const tagA = bytesField(reply, "tag", TAG_BYTES);
-    const enc = bytesField(reply, "enc", KEY_BYTES);
-    if (!constantTimeEqual(confirmationTag(sid, isk, ya, ADA), tagA)) throw new WrongPassphraseError();
-    const { psk, sas } = deriveTransferSecrets(isk, sid);
-    const opener = await setupTransferReceiver(await keys, enc, psk);
-    const reverse = await ReverseSealer.create(await reverseKey(opener));
-    return {
-      sas,
-      async open(message) {
-        return opener.open(sealedPayload(message, "rec"));
-      },
-      async sealReverse(plain) {
-        return encodeMessage({ t: "rev", c: await reverse.seal(plain) });
-      },
-    };
+    return { sid: concat(nonceS, nonceR), ci: channelIdentifier(room, first.bytes, helloR), ya: bytesField(pake, "Y", POINT_BYTES) };
   });
+  const prove = () =>
+    closingOnError(channel, async () => {
+      walk.step("prove");
+      const { publicKey: pkR } = await keys;
+      // Initiator-responder: B derives its generator only once it has MSGa (CPace draft-21).
+      const b = startCpace(prs, ci, sid);
+      const isk = iskIr(sid, sharedSecret(b.y, ya), ya, ADA, b.Y, pkR);
+      await channel.send(encodeMessage({ t: "pake", Y: b.Y, pk: pkR, tag: confirmationTag(sid, isk, b.Y, pkR) }));
+
+      const { message: reply } = await walk.next(channel, timeoutMs);
+      if (walk.state === "R_failed") throw new WrongPassphraseError();
+      const tagA = bytesField(reply, "tag", TAG_BYTES);
+      const enc = bytesField(reply, "enc", KEY_BYTES);
+      if (!constantTimeEqual(confirmationTag(sid, isk, ya, ADA), tagA)) throw new WrongPassphraseError();
+      const { psk, sas } = deriveTransferSecrets(isk, sid);
+      const opener = await setupTransferReceiver(await keys, enc, psk);
+      const reverse = await ReverseSealer.create(await reverseKey(opener));
+      return {
+        sas,
+        async open(message: Uint8Array) {
+          return opener.open(sealedPayload(message, "rec"));
+        },
+        async sealReverse(plain: Uint8Array) {
+          return encodeMessage({ t: "rev", c: await reverse.seal(plain) });
+        },
+      } satisfies ReceiverSession;
+    });
+  return { prove, abandon: () => channel.close(CloseCode.normal, "") };
 }
 
 /** The ciphertext `c` of a `{t, c}` message, after the handshake. */

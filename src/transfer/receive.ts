@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS } from "../pack/limits.ts";
 import type { InstallResult } from "../install/install.ts";
 import type { Channel } from "../net/channel.ts";
 import { decodeRecord, encodeRecord, type CatalogSession, type Record as PackRecord } from "../pack/records.ts";
-import { handshakeAsReceiver } from "./handshake.ts";
+import { handshakeAsReceiver, type ReceiverSession } from "./handshake.ts";
 import { Incoming } from "../install/incoming.ts";
 
 export interface ReceiveProgress {
@@ -32,6 +32,11 @@ export interface ReceiveOptions {
   keepAliveMs?: number;
   /** Ctrl-C or SIGTERM: the receive stops, what arrived is removed, nothing is installed. */
   signal?: AbortSignal;
+  /**
+   * The handshake, already run on `channel` (net/connect.ts races the paths
+   * through it); without it, it runs here.
+   */
+  session?: ReceiverSession;
 }
 
 export interface ReceiveResult {
@@ -42,7 +47,7 @@ export interface ReceiveResult {
 
 export async function receiveSessions(channel: Channel, o: ReceiveOptions): Promise<ReceiveResult> {
   const stallMs = o.stallTimeoutMs ?? 60_000;
-  const session = await handshakeAsReceiver(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs, onHello: o.onConnected });
+  const session = o.session ?? (await handshakeAsReceiver(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs, onHello: o.onConnected }));
   const reply = async (record: PackRecord): Promise<void> => channel.send(await session.sealReverse(encodeRecord(record)));
   let final = false;
   let received = 0;

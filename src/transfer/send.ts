@@ -10,6 +10,7 @@ import { sessionStream } from "../pack/encode.ts";
 import { DigestCache } from "../sync/digests.ts";
 import { outgoingSessions } from "../sync/outgoing.ts";
 import type { ResultRecord } from "../pack/records.ts";
+import type { GuessGate } from "./guess_budget.ts";
 import { handshakeAsSharer } from "./handshake.ts";
 import { ReverseStream } from "./reverse_stream.ts";
 
@@ -36,6 +37,10 @@ export interface SendOptions {
   handshakeTimeoutMs?: number;
   /** The catalog records, encoded (encodeCatalog); a share encodes them once for every receiver. */
   catalog?: () => Uint8Array[];
+  /** The room's guess budget, which rules on this receiver's passphrase (transfer/guess_budget.ts). */
+  guesses?: GuessGate;
+  /** --verify: given the short authentication words once the key is confirmed; throws to send nothing. */
+  verify?: (sas: string) => Promise<void>;
 }
 
 export interface SendResult {
@@ -47,7 +52,8 @@ export interface SendResult {
 /** Serve one receiver over `channel`. Throws WrongPassphraseError on a failed confirmation. */
 export async function sendSessions(channel: Channel, o: SendOptions): Promise<SendResult> {
   const stallMs = o.stallTimeoutMs ?? 60_000;
-  const session = await handshakeAsSharer(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs });
+  const session = await handshakeAsSharer(channel, { room: o.room, passphrase: o.passphrase, timeoutMs: o.handshakeTimeoutMs, guesses: o.guesses });
+  await o.verify?.(session.sas);
   const credit = new CreditWindow(INITIAL_CREDIT);
   const replies = new ReverseStream(channel, session, credit);
   let wanted: string[] = [];

@@ -89,7 +89,7 @@ describe("the compiled binary", () => {
     const r = receiver();
     const refused = await run([bin, "import", hostile, "--yes"], { env: as(r) });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe("ccshare: hostile.ccs: This bundle asks for scrypt N = 1073741824, over the limit of 1048576; refusing to open it.\n");
+    expect(refused.stderr).toBe("ccshare: hostile.ccs: This bundle asks for scrypt N = 1073741824, over the limit of 524288; refusing to open it.\n");
   }, 30_000);
 
   test("generates an 8-word passphrase, prints it once on stderr and in --json, and it opens the bundle", async () => {

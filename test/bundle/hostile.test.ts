@@ -132,9 +132,11 @@ describe("a hostile header", () => {
     refusedEarly(handmadeHeader({ created: "2026-07-19T12:00:00Z\x1b]52;c;Y3VybCBldmlsfHNo\x07" }), /no valid creation date/));
   test("a creation date that is not ISO-8601 is refused as damaged", () => refusedEarly(handmadeHeader({ created: "yesterday" }), /no valid creation date/));
   test("asking for scrypt N = 2^30 is refused before scrypt runs", () => refusedEarly(handmadeHeader({ N: 2 ** 30 }), /N = 1073741824, over the limit/));
-  test("asking for scrypt r = 64 is refused before scrypt runs", () => refusedEarly(handmadeHeader({ r: 64 }), /r = 64, over the limit of 16/));
-  test("asking for scrypt p = 1000 is refused before scrypt runs", () => refusedEarly(handmadeHeader({ p: 1000 }), /p = 1000, over the limit of 4/));
-  test("asking for 2 GiB of scrypt memory within each cap is refused", () => refusedEarly(handmadeHeader({ N: 2 ** 20, r: 16 }), /2048 MiB of memory/));
+  test("asking for scrypt r = 64 is refused before scrypt runs", () => refusedEarly(handmadeHeader({ r: 64 }), /r = 64, over the limit of 8/));
+  test("asking for scrypt p = 1000 is refused before scrypt runs", () => refusedEarly(handmadeHeader({ p: 1000 }), /p = 1000, over the limit of 2/));
+  test("asking for the scrypt work that cost an importer 24.5 s and 1.1 GB (issue 13) is refused before scrypt runs", () =>
+    refusedEarly(handmadeHeader({ N: 2 ** 20, r: 8, p: 4 }), /N = 1048576, over the limit of 524288/));
+  test("asking for twice the writer's scrypt memory within each cap is refused", () => refusedEarly(handmadeHeader({ N: 2 ** 19, r: 8 }), /512 MiB of memory, over the limit of 256 MiB/));
   test("with an N that is not a power of two is refused", () => refusedEarly(handmadeHeader({ N: 1000 }), /power of two/));
   test("with a short salt is refused", () => refusedEarly(handmadeHeader({ salt: new Uint8Array(4) }), /salt must be 16 bytes/));
   test("with an unknown key derivation is refused", () => refusedEarly(handmadeHeader({ kdf: "argon2id" }), /key derivation "argon2id"/));

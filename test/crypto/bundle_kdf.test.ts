@@ -30,21 +30,26 @@ describe("bundle key derivation (PROTOCOL.md §7)", () => {
     expect(() => checkScryptParams(newScryptParams())).not.toThrow();
   });
 
-  test("a hostile bundle asking for N above 2^20 is refused before any work", () => {
-    expect(() => checkScryptParams({ N: 2 ** 21, r: 8, p: 1, salt })).toThrow(BundleFormatError);
+  test("a hostile bundle asking for N above 2^19 is refused before any work", () => {
+    expect(() => checkScryptParams({ N: 2 ** 20, r: 8, p: 1, salt })).toThrow(/N = 1048576, over the limit of 524288/);
   });
 
-  test("a hostile bundle asking for r above 16 is refused", () => {
-    expect(() => checkScryptParams({ N: 1024, r: 17, p: 1, salt })).toThrow(/r = 17, over the limit of 16/);
+  test("a hostile bundle asking for r above 8 is refused", () => {
+    expect(() => checkScryptParams({ N: 1024, r: 9, p: 1, salt })).toThrow(/r = 9, over the limit of 8/);
   });
 
-  test("a hostile bundle asking for p above 4 is refused", () => {
-    expect(() => checkScryptParams({ N: 1024, r: 8, p: 5, salt })).toThrow(/p = 5, over the limit of 4/);
+  test("a hostile bundle asking for p above 2 is refused", () => {
+    expect(() => checkScryptParams({ N: 1024, r: 8, p: 3, salt })).toThrow(/p = 3, over the limit of 2/);
   });
 
-  test("a hostile bundle asking for more than 1 GiB of memory within the caps is refused", () => {
-    expect(() => checkScryptParams({ N: 2 ** 20, r: 16, p: 1, salt })).toThrow(/2048 MiB/);
-    expect(() => checkScryptParams({ N: 2 ** 20, r: 8, p: 1, salt })).not.toThrow();
+  test("a hostile bundle asking for more memory than the writer's within each cap is refused", () => {
+    expect(() => checkScryptParams({ N: 2 ** 19, r: 8, p: 1, salt })).toThrow(/512 MiB of memory, over the limit of 256 MiB/);
+    expect(() => checkScryptParams({ N: 2 ** 19, r: 4, p: 1, salt })).not.toThrow();
+  });
+
+  test("the costliest parameters accepted are twice the writer's work", () => {
+    expect(() => checkScryptParams({ N: 2 ** 18, r: 8, p: 2, salt })).not.toThrow();
+    expect(() => checkScryptParams({ N: 2 ** 19, r: 4, p: 2, salt })).not.toThrow();
   });
 
   test("malformed parameters are format errors", () => {

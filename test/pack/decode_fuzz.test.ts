@@ -15,7 +15,8 @@ const valid: Uint8Array[] = [
   ...validStart(),
   ...fileStream(`${SESSION}/subagents/agent-a1.jsonl`, text('{"isSidechain":true}\n'.repeat(50))),
   ...fileStream(`${SESSION}/tool-results/toolu_1.txt`, text("x".repeat(3000)), SESSION, 1000),
-  ...fileStream("agent-b2.meta.json", text('{"agentType":"Explore"}')),
+  ...fileStream(`${SESSION}/subagents/agent-a1.meta.json`, text('{"agentType":"Explore"}')),
+  ...fileStream("agent-b2.jsonl", text('{"isSidechain":true}\n')),
   DONE,
 ].map(encodeRecord);
 

@@ -37,6 +37,7 @@ describe("a sharer cannot write outside the staging dir", () => {
   test("a path into another session's folder is refused", () => expectRefusedPath(`${OTHER_SESSION}/subagents/agent-a.jsonl`, /not under the folder of session/));
   test("another session's transcript name is refused", () => expectRefusedPath(`${OTHER_SESSION}.jsonl`, /not a file of session/));
   test("a top-level file that is neither the transcript nor an agent file is refused", () => expectRefusedPath(".bashrc", /not a file of session/));
+  test("a top-level agent-x.meta.json, which Claude Code never writes and the installer refuses, is refused", () => expectRefusedPath("agent-a1b2c3.meta.json", /not a file of session/));
   test("a session id that is not a UUID is refused", () => expectRefusedPath("x.jsonl", /malformed session id/, "../x"));
   test("a path under a file already sent is refused", async () => {
     const box = sandbox();
@@ -54,7 +55,6 @@ describe("a sharer cannot write outside the staging dir", () => {
 describe("the shapes Claude Code really uses are accepted", () => {
   for (const path of [
     "agent-a1b2c3.jsonl",
-    "agent-a1b2c3.meta.json",
     `${SESSION}/subagents/agent-a1b2c3.jsonl`,
     `${SESSION}/subagents/agent-a1b2c3.meta.json`,
     `${SESSION}/tool-results/toolu_01XyZ.txt`,
