@@ -16,8 +16,10 @@
 // it in projects/: the project folder may be a symlink to another file system,
 // and rename()/link() only work within one. Claude Code does not look into
 // dot-folders of a project folder (it reads `<uuid>.jsonl` and `<uuid>/`).
+import { existsSync } from "node:fs";
 import { chmod, mkdtemp, rm, rmdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { claudeConfigDir } from "../catalog/paths.ts";
 import { fromFsError } from "../errors.ts";
 import { commitSession } from "./commit.ts";
 import { claimStaging, removeAbandonedStaging, STAGING_PREFIX } from "./stale_staging.ts";
@@ -58,7 +60,7 @@ export class Installation {
   private readonly result: InstallResult;
   private readonly claimed = new Set<string>();
 
-  private constructor(private readonly ctx: { folder: string; staging: string; target: string; now: Date; env: Record<string, string | undefined> }) {
+  private constructor(private readonly ctx: { folder: string; staging: string; target: string; now: Date; env: Record<string, string | undefined>; projectsExisted: boolean }) {
     this.result = { target: ctx.target, folder: ctx.folder, installed: [], skipped: [] };
   }
 
@@ -66,6 +68,7 @@ export class Installation {
   static async begin(o: InstallOptions): Promise<Installation> {
     const env = o.env ?? process.env;
     const target = await resolveTarget(o.into);
+    const projectsExisted = existsSync(join(claudeConfigDir(env), "projects"));
     const folder = await projectFolder(target, env);
     await removeAbandonedStaging(dirname(folder));
     let staging: string;
@@ -76,7 +79,7 @@ export class Installation {
     } catch (error) {
       throw fromFsError(error, `preparing to install into ${folder}`);
     }
-    return new Installation({ folder, staging, target, now: o.now ?? new Date(), env });
+    return new Installation({ folder, staging, target, now: o.now ?? new Date(), env, projectsExisted });
   }
 
   /**
@@ -147,11 +150,14 @@ export class Installation {
 
   /**
    * Always, at the end: the staging dir goes, with anything prepared but not
-   * placed; and when nothing was placed, so does the project folder if it is
-   * now empty (a failed receive leaves no trace).
+   * placed; and when nothing was placed, so do the project folder and a
+   * projects/ this installation made, if they are now empty (a failed receive
+   * leaves no trace).
    */
   async dispose(): Promise<void> {
     await rm(this.ctx.staging, { recursive: true, force: true });
-    if (this.result.installed.length === 0) await rmdir(this.ctx.folder).catch(() => undefined);
+    if (this.result.installed.length > 0) return;
+    await rmdir(this.ctx.folder).catch(() => undefined);
+    if (!this.ctx.projectsExisted) await rmdir(dirname(this.ctx.folder)).catch(() => undefined);
   }
 }

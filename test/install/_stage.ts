@@ -4,7 +4,7 @@
 // user's receive takes: each file goes through the real encoder and CBOR, then
 // through install/incoming.ts (Unpacker, line edits on arrival, prepare,
 // commit). Temp dirs are removed when the test file ends.
-import { copyFileSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Incoming, type IncomingOptions } from "../../src/install/incoming.ts";
 import type { InstallResult } from "../../src/install/install.ts";
@@ -113,6 +113,7 @@ export async function install(o: { staged: SentSession[]; into: string; env: Rec
  */
 export function tree(dir: string): string[] {
   const out: string[] = [];
+  if (!existsSync(dir)) return out;
   const walk = (at: string, prefix: string) => {
     for (const entry of readdirSync(at, { withFileTypes: true })) {
       if (prefix === "" && entry.name === ".ccshare" && entry.isDirectory()) continue;

@@ -229,7 +229,7 @@ describe("a disk that fills up while sessions arrive", () => {
     const report = JSON.parse(child.stdout) as { error: { name: string; message: string } | null; files: string[] };
     expect(report.error?.name).toBe(DiskError.name);
     expect(report.error?.message).toMatch(/^The disk is full while writing .+; free some space and try again\.$/);
-    // Nothing remains: no session, no staging dir, not even the project folder it made.
-    expect(report.files.sort()).toEqual(["projects"]);
+    // Nothing remains: no session, no staging dir, not even the projects folder it made.
+    expect(report.files.sort()).toEqual([]);
   });
 });
