@@ -4,7 +4,7 @@ import { checkOutPath } from "../bundle/write.ts";
 import { BITS_PER_WORD, BUNDLE_WORDS, passphraseBits } from "../crypto/passphrase.ts";
 import { offerSessions } from "../catalog/catalog.ts";
 import { shellCommand } from "../text/shell_word.ts";
-import { formatBytes } from "../ui/format.ts";
+import { formatBytes, plural } from "../ui/format.ts";
 import { printJson } from "../ui/json_lines.ts";
 import { log, warnUnreadable } from "../ui/log.ts";
 import { passphraseForSharing } from "../ui/passphrase.ts";
@@ -64,7 +64,7 @@ export default defineCommand({
     }).finally(outgoing.dispose);
     bar?.finish();
 
-    const summary = `${result.sessions} session${result.sessions === 1 ? "" : "s"} (${formatBytes(result.sessionBytes)}) into ${args.out} (${formatBytes(result.bytes)})`;
+    const summary = `${plural(result.sessions, "session")} (${formatBytes(result.sessionBytes)}) into ${args.out} (${formatBytes(result.bytes)})`;
     if (generated) {
       // Shown once, on stderr (stdout may be a log): it is the only key to the file.
       process.stderr.write(`Passphrase (${BUNDLE_WORDS * BITS_PER_WORD} bits; shown once, keep it to import the file):\n  ${passphrase}\n`);

@@ -10,6 +10,7 @@ import { chooseFromCatalog, describeSession } from "../ui/pick_received.ts";
 import { progressBar } from "../ui/progress.ts";
 import { stripEscapes } from "../ui/terminal_text.ts";
 import { describe, jsonArgs, passphraseArgs, repeated, yesArgs } from "./_shared.ts";
+import { plural } from "../ui/format.ts";
 
 export default defineCommand({
   meta: describe({
@@ -47,7 +48,7 @@ export default defineCommand({
       const { header, catalog } = await listBundle(opening);
       emit({ event: "catalog", created: header.created, count: header.count, sessions: catalog });
       if (!json) {
-        log.info(`${args.file} holds ${catalog.length} session${catalog.length === 1 ? "" : "s"}, exported ${header.created}:`);
+        log.info(`${args.file} holds ${plural(catalog.length, "session")}, exported ${header.created}:`);
         const out = new Output();
         for (const s of catalog) if (out.open) await out.write(`  ${stripEscapes(s.id)}  ${describeSession(s)}\n`);
         await out.flush();

@@ -18,6 +18,7 @@ import { progressBar, throttled } from "../ui/progress.ts";
 import { canPrompt } from "../ui/prompt.ts";
 import { spinner } from "../ui/spinner.ts";
 import { describe, jsonArgs, relayArgs, repeated, yesArgs } from "./_shared.ts";
+import { plural } from "../ui/format.ts";
 
 export default defineCommand({
   meta: describe({
@@ -90,7 +91,7 @@ export default defineCommand({
     // Only once the sharer has answered with its CPace point: a relay accepts a join even for a room nobody holds.
     if (json) printJson({ event: "connected", via, refused: refused.length });
     if (!json) log.info(`Connected to the sharer (${via === "lan" ? "on this network" : "through the relay"}).`);
-    if (!json && refused.length) log.warn(`${refused.length} other answer${refused.length === 1 ? "" : "s"} for room ${room} refused the passphrase first: something on this network may be impersonating sharers.`);
+    if (!json && refused.length) log.warn(`${plural(refused.length, "other answer")} for room ${room} refused the passphrase first: something on this network may be impersonating sharers.`);
     if (args.verify) await verifier({ json, yes: args.yes })(session.sas).catch((error: unknown) => (channel.close(1000, ""), Promise.reject(error)));
     const bar = json ? undefined : progressBar("Receiving");
     // Ctrl-C or SIGTERM while sessions arrive: stop, and leave nothing behind (the staging goes).

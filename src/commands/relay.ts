@@ -9,6 +9,7 @@ import { CloseCode } from "../net/channel.ts";
 import { printJson } from "../ui/json_lines.ts";
 import { log } from "../ui/log.ts";
 import { describe, jsonArgs } from "./_shared.ts";
+import { plural } from "../ui/format.ts";
 
 const limitArgs = {
   "max-rooms": { type: "string", description: `Rooms open at once (default ${DEFAULT_LIMITS.maxRooms})`, valueHint: "N" },
@@ -76,7 +77,6 @@ function logEvent(e: RelayEvent): void {
   else log.info(`refused a ${e.route} from ${e.from}: ${e.reason}`);
 }
 
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 /** "1000, normal": a close without a reason still says what it was (it read "(1000 )"). */
 function closeText(e: { code: number; reason: string }): string {

@@ -6,6 +6,7 @@ import { log, warnUnreadable } from "../ui/log.ts";
 import { progressBar } from "../ui/progress.ts";
 import { describeFindings, findingsJson } from "../ui/secrets.ts";
 import { describe, jsonArgs } from "./_shared.ts";
+import { plural } from "../ui/format.ts";
 
 export default defineCommand({
   meta: describe({
@@ -40,7 +41,7 @@ export default defineCommand({
       return;
     }
     if (report.values === 0) {
-      log.success(`No secrets found in ${unique.length} session${unique.length === 1 ? "" : "s"}.`);
+      log.success(`No secrets found in ${plural(unique.length, "session")}.`);
       return;
     }
     process.stdout.write(`${describeFindings(report)}\n`);

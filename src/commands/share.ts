@@ -5,7 +5,7 @@ import { cleartextRelayWarning, relayUrl } from "../net/relay_url.ts";
 import { offerSessions } from "../catalog/catalog.ts";
 import { share } from "../transfer/share.ts";
 import { shellCommand } from "../text/shell_word.ts";
-import { formatBytes } from "../ui/format.ts";
+import { formatBytes, plural } from "../ui/format.ts";
 import { log, warnUnreadable } from "../ui/log.ts";
 import { passphraseForSharing } from "../ui/passphrase.ts";
 import { pickSessionsToShare } from "../ui/pick_sessions.ts";
@@ -59,7 +59,7 @@ export default defineCommand({
     const outgoing = await sessionsToSend(offered.sessions, { redact: args.redact, yes: args.yes, json: args.json, signal: stop.signal });
     const sessions = outgoing.sessions;
     const bytes = sessions.reduce((n, s) => n + s.entry.bytes, 0);
-    log.info(`Sharing ${sessions.length} session${sessions.length === 1 ? "" : "s"} (${formatBytes(bytes)}).`);
+    log.info(`Sharing ${plural(sessions.length, "session")} (${formatBytes(bytes)}).`);
 
     const { passphrase } = await passphraseForSharing({ flag: args.passphrase, words: LIVE_WORDS, ask: !args.yes && !args.json, undone: "shared" });
     const room = generateRoom();

@@ -14,6 +14,7 @@ import type { OfferedSession } from "../catalog/entry.ts";
 import { encodeCatalog } from "../pack/catalog_records.ts";
 import { GuessBudget, type GuessGate } from "./guess_budget.ts";
 import { sendSessions } from "./send.ts";
+import { plural } from "../ui/format.ts";
 
 export type ShareEvent =
   | { event: "ready"; room: string; port?: number; relay?: string }
@@ -78,7 +79,7 @@ export async function share(o: ShareOptions): Promise<ShareSummary> {
     const gate = guesses.gate((attempts) => {
       o.onEvent({ event: "failed-attempt", peer: announce(), attempts, maxAttempts: o.maxAttempts });
       if (guesses.spent) {
-        settle({ error: new TooManyAttemptsError(`Stopped sharing after ${attempts} wrong passphrase attempts; someone may be guessing. Share again with a new code.`) });
+        settle({ error: new TooManyAttemptsError(`Stopped sharing after ${plural(attempts, "wrong passphrase attempt")}; someone may be guessing. Share again with a new code.`) });
       }
     });
     const evaluate: GuessGate["evaluate"] = (matches) => {

@@ -1,5 +1,10 @@
 // How sizes and times read in tables and progress lines.
 
+/** "1 session", "2 sessions": a count and its noun, in the plural unless it is one. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${Math.round(bytes)} B`;
   const units = ["KB", "MB", "GB", "TB"];

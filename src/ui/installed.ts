@@ -9,11 +9,11 @@ import { printJson } from "./json_lines.ts";
 import { log } from "./log.ts";
 import { shellWord } from "../text/shell_word.ts";
 import { stripEscapes } from "./terminal_text.ts";
+import { plural } from "./format.ts";
 
 /** Above this many sessions, a summary instead of one resume line each. */
 export const MAX_RESUME_LINES = 5;
 
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 export function reportInstalled(install: InstallResult | undefined, catalog: readonly CatalogSession[], o: { json: boolean }): void {
   const installed = (install?.installed ?? []).map((i) => ({ ...i, resume: resumeCommand(install!.target, i.newId ?? i.id) }));

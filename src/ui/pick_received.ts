@@ -3,7 +3,7 @@
 // peer's text, so it is stripped of terminal escapes first (DESIGN.md §5).
 import { NothingSelectedError, SessionNotFoundError, AmbiguousSessionError, UsageError } from "../errors.ts";
 import type { CatalogSession } from "../pack/records.ts";
-import { formatAge, formatBytes } from "./format.ts";
+import { formatAge, formatBytes, plural } from "./format.ts";
 import { log } from "./log.ts";
 import { canPrompt, pickMany } from "./prompt.ts";
 import { stripEscapes } from "./terminal_text.ts";
@@ -24,7 +24,7 @@ export function describeSession(s: CatalogSession): string {
 
 /** Issue 17: the sharer's scan removed this many values; the receiver should know some text is missing. */
 function redactedNote(s: CatalogSession): string {
-  return s.redacted ? `, ${s.redacted} value${s.redacted === 1 ? "" : "s"} redacted by the sharer` : "";
+  return s.redacted ? `, ${plural(s.redacted, "value")} redacted by the sharer` : "";
 }
 
 const WORDS = {
@@ -41,7 +41,7 @@ export async function chooseFromCatalog(catalog: CatalogSession[], s: ReceiveSel
   if (!canPrompt(s.yes || s.json)) {
     if (s.yes) return catalog.map((c) => c.id);
     if (!s.json) {
-      log.info(`${words.offers} ${catalog.length} session${catalog.length === 1 ? "" : "s"}:`);
+      log.info(`${words.offers} ${plural(catalog.length, "session")}:`);
       for (const c of catalog) process.stderr.write(`  ${stripEscapes(c.id).slice(0, 8)}  ${describeSession(c)}\n`);
     }
     throw new UsageError("Choose sessions with --all or --session ID (or run in a terminal to pick).");

@@ -15,6 +15,7 @@ import type { Key } from "./keys.ts";
 import { PickList, type PickItem } from "./pick_list.ts";
 import { withRawTerminal, type RawTerminal } from "./raw_terminal.ts";
 import { cellText, displayWidth, truncate } from "./table.ts";
+import { plural } from "./format.ts";
 
 export interface PickOptions {
   /** What is being chosen: "Sessions to export", "Which sharer?". */
@@ -38,7 +39,6 @@ const MULTIPLE_KEYS = [
   "  ↑↓ move · space select · ^A all · enter ok · esc cancel",
 ];
 const SINGLE_KEYS = ["  type to filter · ↑↓ PgUp PgDn Home End move · enter choose · esc cancel", "  type to filter · ↑↓ move · enter choose · esc cancel", "  ↑↓ move · enter choose · esc cancel"];
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 interface Style {
   dim(text: string): string;

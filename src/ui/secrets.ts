@@ -4,13 +4,12 @@
 // no terminal take the default.
 import type { OfferedSession } from "../catalog/entry.ts";
 import { redactSessions, scanSessions, asScanned, type RedactedSessions, type ScanReport } from "../redact/sessions.ts";
-import { formatBytes } from "./format.ts";
+import { formatBytes, plural } from "./format.ts";
 import { log } from "./log.ts";
 import { progressBar } from "./progress.ts";
 import { cancelled, canPrompt, pickOne } from "./prompt.ts";
 import { stripEscapes } from "./terminal_text.ts";
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** The findings, one block per session: rule, count, masked preview of the first. */
 export function describeFindings(report: ScanReport): string {

@@ -1,7 +1,7 @@
 // What a sharer sees: one line per event for people (stderr, with a progress
 // bar per receiver on a terminal), or JSON lines on stdout with --json.
 import type { ShareEvent } from "../transfer/share.ts";
-import { formatBytes } from "./format.ts";
+import { formatBytes, plural } from "./format.ts";
 import { printJson } from "./json_lines.ts";
 import { log } from "./log.ts";
 import { progressBar, throttled, type ProgressBar } from "./progress.ts";
@@ -19,7 +19,6 @@ export interface ShareReport {
   keepOpenMs?: number;
 }
 
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 /** "9 min", "40 s": what is left of a --keep-open share. */
 export function timeLeft(ms: number): string {

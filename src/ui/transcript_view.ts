@@ -8,7 +8,7 @@ import { subagentTitle } from "../catalog/subagents.ts";
 import type { TranscriptItem } from "../catalog/tool_calls.ts";
 import type { TranscriptEntry } from "../catalog/transcript.ts";
 import type { UsageTotals } from "../catalog/usage.ts";
-import { formatBytes, formatTokens } from "./format.ts";
+import { formatBytes, formatTokens, plural } from "./format.ts";
 import { cellText, truncate } from "./table.ts";
 
 const RESULT_LINES = 3;
@@ -36,7 +36,7 @@ export function shortResult(text: string, width = PIPE_WIDTH): string {
   const lines = text.replace(/\s+$/, "").split("\n");
   const shown = lines.slice(0, RESULT_LINES).map((l) => truncate(l.replace(/\t/g, "  "), width));
   const more = lines.length - shown.length;
-  return shown.join("\n") + (more > 0 ? `\n… (${more} more line${more === 1 ? "" : "s"})` : "");
+  return shown.join("\n") + (more > 0 ? `\n… (${plural(more, "more line")})` : "");
 }
 
 /** Turns conversation events into text, one call per event. */

@@ -3,7 +3,7 @@
 // and filters by project and date. Rows are rendered here; the page script
 // only hides and shows them.
 import type { CatalogEntry } from "../catalog/entry.ts";
-import { formatAge, formatBytes } from "../ui/format.ts";
+import { formatAge, formatBytes, plural } from "../ui/format.ts";
 import { truncateStart } from "../ui/table.ts";
 import { escapeHtml } from "./html.ts";
 import { pageEnd, pageStart, type PageMode } from "./page.ts";
@@ -36,5 +36,5 @@ export function catalogPageHtml(sessions: CatalogEntry[], o: { base: string; rec
 <form class="filters" role="search"><input type="search" id="q" placeholder="Search titles and prompts  ( / )" autocomplete="off" autofocus aria-label="Search titles and prompts">
 <select id="project" aria-label="Project"><option value="">All projects</option>${options}</select>
 <label>Since <input type="date" id="since"></label>${received ? `<label><input type="checkbox" id="received"> Received only</label>` : ""}</form></header>
-${o.unreadable ? `<p class="note">${o.unreadable} file${o.unreadable === 1 ? "" : "s"} of the store could not be read; \`ccshare list\` names them.</p>` : ""}<main>${body}</main>${pageEnd(mode)}`;
+${o.unreadable ? `<p class="note">${plural(o.unreadable, "file")} of the store could not be read; \`ccshare list\` names them.</p>` : ""}<main>${body}</main>${pageEnd(mode)}`;
 }

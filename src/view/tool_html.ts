@@ -6,6 +6,7 @@ import type { TranscriptEntry } from "../catalog/transcript.ts";
 import { lineDiff } from "./diff.ts";
 import { escapeHtml, pictureHtml } from "./html.ts";
 import { markdownHtml } from "./markdown.ts";
+import { plural } from "../ui/format.ts";
 
 type Args = Record<string, unknown>;
 const MAX_LINES = 400;
@@ -21,7 +22,7 @@ function cut(text: string): { lines: string[]; left: string } {
   const lines = short.replace(/\n$/, "").split("\n");
   const more = text.length > MAX_CHARS ? text.slice(MAX_CHARS).split("\n").length - 1 : 0;
   const hidden = Math.max(0, lines.length - MAX_LINES) + more;
-  return { lines: lines.slice(0, MAX_LINES), left: hidden > 0 ? `<p class="note">… ${hidden} more line${hidden === 1 ? "" : "s"} not shown</p>` : text.length > MAX_CHARS ? `<p class="note">… cut at ${MAX_CHARS} characters</p>` : "" };
+  return { lines: lines.slice(0, MAX_LINES), left: hidden > 0 ? `<p class="note">… ${plural(hidden, "more line")} not shown</p>` : text.length > MAX_CHARS ? `<p class="note">… cut at ${MAX_CHARS} characters</p>` : "" };
 }
 
 function pre(text: string, cls = "out"): string {
